@@ -1,0 +1,95 @@
+using System.Runtime.ExceptionServices;
+
+namespace CoopRuntime;
+
+/// <summary>
+/// The <see cref="SynchronizationContext"/> an <see cref="EventLoop"/> installs on its thread while it runs, so that
+/// every <c>await</c> in code the loop started resumes on the loop thread.
+/// </summary>
+/// <remarks>
+/// <para><see cref="Post"/> is thread-safe: on the loop thread it is a plain enqueue; from other threads it goes
+/// through the loop's inbox and wakes the loop. Posting to a closed loop throws <see cref="ObjectDisposedException"/>
+/// instead of dropping the callback.</para>
+/// <para><see cref="OperationStarted"/>/<see cref="OperationCompleted"/> count pending <c>async void</c> methods;
+/// shutdown waits for them. An exception that escapes an <c>async void</c> method is posted here by the compiler's
+/// builder and reaches the loop's unhandled-exception handler.</para>
+/// </remarks>
+public sealed class LoopSynchronizationContext : SynchronizationContext
+{
+    private readonly EventLoop _loop;
+    private int _outstandingOperations;
+
+    internal LoopSynchronizationContext(EventLoop loop) => _loop = loop;
+
+    /// <summary>The loop this context schedules onto.</summary>
+    public EventLoop Loop => _loop;
+
+    internal int OutstandingOperations => Volatile.Read(ref _outstandingOperations);
+
+    /// <summary>Schedules <paramref name="d"/> on the loop. Thread-safe.</summary>
+    /// <param name="d">The callback.</param>
+    /// <param name="state">Passed to the callback.</param>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        _loop.ScheduleFromAnyThread(WorkItem.From(d, state));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="d"/> on the loop and waits for it: inline when called on the loop thread, otherwise
+    /// posted, with the caller blocked until it has run. Its exception is rethrown to the caller.
+    /// </summary>
+    /// <param name="d">The callback.</param>
+    /// <param name="state">Passed to the callback.</param>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    /// <remarks>From another thread this blocks until the loop runs the callback: a loop that is not running, or
+    /// whose thread is itself waiting for the caller, never will.</remarks>
+    public override void Send(SendOrPostCallback d, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        if (_loop.IsOnLoopThread)
+        {
+            d(state);
+            return;
+        }
+
+        var request = new SendRequest(d, state);
+        _loop.ScheduleFromAnyThread(WorkItem.From(static r => r.Run(), request));
+        request.Done.Wait();
+        request.Done.Dispose();
+        request.Error?.Throw();
+    }
+
+    /// <summary>Returns this instance: a loop has exactly one context, so awaiting code can compare it by reference.</summary>
+    /// <returns>This context.</returns>
+    public override SynchronizationContext CreateCopy() => this;
+
+    /// <summary>Counts an <c>async void</c> method as pending. Thread-safe.</summary>
+    public override void OperationStarted() => Interlocked.Increment(ref _outstandingOperations);
+
+    /// <summary>Counts an <c>async void</c> method as finished. Thread-safe.</summary>
+    public override void OperationCompleted() => Interlocked.Decrement(ref _outstandingOperations);
+
+    private sealed class SendRequest(SendOrPostCallback callback, object? state)
+    {
+        public readonly ManualResetEventSlim Done = new();
+        public ExceptionDispatchInfo? Error;
+
+        public void Run()
+        {
+            try
+            {
+                callback(state);
+            }
+            catch (Exception exception)
+            {
+                Error = ExceptionDispatchInfo.Capture(exception);
+            }
+            finally
+            {
+                Done.Set();
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+
+namespace CoopRuntime;
+
+/// <summary>
+/// The state behind a <see cref="LoopTask"/>: the work, its cancellation, and its place in the loop's live set.
+/// </summary>
+/// <remarks>
+/// <para>It derives from <see cref="CancellationTokenSource"/> so that one object carries both the task's
+/// bookkeeping and the token it hands the work: a spawned task costs this object, one delegate, and whatever the
+/// work itself allocates.</para>
+/// <para>Life: spawned (queued to start on the next iteration) → started (the work's <see cref="Task"/> exists)
+/// → finished (removed from the live set). A task cancelled before it starts never runs its work and finishes as
+/// cancelled.</para>
+/// <para>Fault rule: a fault is "observed" when something awaited the handle or asked for its
+/// <see cref="LoopTask.Completion"/>, or the task belongs to a <see cref="TaskGroup"/>. An unobserved fault that is
+/// still unobserved at the end of the iteration in which it happened goes to the loop's unhandled-exception
+/// handler. Only the loop thread touches the fields, except <see cref="CancellationTokenSource.Cancel()"/>.</para>
+/// </remarks>
+[DebuggerDisplay("LoopTask {Name,nq}: {StateName,nq}")]
+internal class SpawnedTask : CancellationTokenSource
+{
+    private Func<CancellationToken, Task>? _work;
+    private Task? _task;
+    private object? _earlyCompletion;
+    private bool _observed;
+    private bool _finished;
+
+    public SpawnedTask(EventLoop loop, Func<CancellationToken, Task> work, string? name, TaskGroup? group)
+    {
+        Loop = loop;
+        _work = work;
+        Name = name;
+        Group = group;
+    }
+
+    public EventLoop Loop { get; }
+
+    public string? Name { get; }
+
+    public TaskGroup? Group { get; }
+
+    /// <summary>Position in the loop's live list, for O(1) removal; -1 once finished.</summary>
+    public int LiveIndex { get; set; } = -1;
+
+    public bool IsCompleted => _finished;
+
+    /// <summary>The work's task once it has started, else a task that completes when this one finishes.</summary>
+    public Task Completion
+    {
+        get
+        {
+            _observed = true;
+            return _task ?? EarlyCompletion();
+        }
+    }
+
+    public void MarkObserved() => _observed = true;
+
+    private string StateName => _finished ? $"finished ({_task?.Status.ToString() ?? "cancelled before start"})" : _task is null ? "waiting to start" : "running";
+
+    /// <summary>The work item that starts this task on the next iteration.</summary>
+    public static unsafe WorkItem StartItem(SpawnedTask task) => WorkItem.FromStatic(&Start, task, null);
+
+    private static void Start(object target, object? state) => ((SpawnedTask)target).Start();
+
+    private void Start()
+    {
+        var work = _work!;
+        _work = null;
+        if (IsCancellationRequested)
+        {
+            Finish();
+            return;
+        }
+
+        Task task;
+        try
+        {
+            task = work(Token) ?? throw new InvalidOperationException(
+                $"The function spawned as {Describe()} returned null instead of a Task.");
+        }
+        catch (OperationCanceledException canceled) when (canceled.CancellationToken == Token)
+        {
+            task = FromCanceled(Token);
+        }
+        catch (Exception exception)
+        {
+            task = FromException(exception);
+        }
+
+        _task = task;
+        if (task.IsCompleted)
+        {
+            Finish();
+        }
+        else
+        {
+            // ConfigureAwait(false): the callback costs one delegate and no context wrapper; it hops back itself.
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnWorkCompletedOnAnyThread);
+        }
+    }
+
+    private void OnWorkCompletedOnAnyThread()
+    {
+        if (Loop.IsOnLoopThread)
+        {
+            Finish();
+        }
+        else
+        {
+            // A closed loop already reported this task as a straggler in its shutdown error.
+            Loop.TryScheduleFromAnyThread(WorkItem.From(static self => self.Finish(), this));
+        }
+    }
+
+    private void Finish()
+    {
+        _finished = true;
+        Loop.RemoveLiveTask(this);
+        if (_earlyCompletion is not null)
+        {
+            CompleteEarly(_earlyCompletion, _task);
+        }
+
+        if (Group is not null)
+        {
+            Group.OnChildFinished(this, _task);
+        }
+        else if (_task is { IsFaulted: true } && !_observed)
+        {
+            Loop.ScheduleLocal(WorkItem.From(static self => self.ReportIfStillUnobserved(), this));
+        }
+    }
+
+    private void ReportIfStillUnobserved()
+    {
+        if (!_observed)
+        {
+            _observed = true;
+            Loop.ReportUnhandledException(SingleOrAggregate(_task!.Exception!));
+        }
+    }
+
+    /// <summary>The task's one exception, or the aggregate when it has several.</summary>
+    internal static Exception SingleOrAggregate(AggregateException exception) =>
+        exception.InnerExceptions.Count == 1 ? exception.InnerExceptions[0] : exception;
+
+    private Task EarlyCompletion()
+    {
+        _earlyCompletion ??= CreateEarlyCompletion();
+        if (_finished)
+        {
+            CompleteEarly(_earlyCompletion, _task);
+        }
+
+        return EarlyCompletionTask(_earlyCompletion);
+    }
+
+    internal string Describe() => Name is null ? "an unnamed task" : $"task '{Name}'";
+
+    // The generic subclass overrides these four so that LoopTask<T>.Completion is a Task<T>.
+    protected virtual Task FromCanceled(CancellationToken token) => Task.FromCanceled(token);
+
+    protected virtual Task FromException(Exception exception) => Task.FromException(exception);
+
+    protected virtual object CreateEarlyCompletion() => new TaskCompletionSource();
+
+    protected virtual Task EarlyCompletionTask(object source) => ((TaskCompletionSource)source).Task;
+
+    protected virtual void CompleteEarly(object source, Task? task)
+    {
+        var completion = (TaskCompletionSource)source;
+        if (task is null || task.IsCanceled)
+        {
+            completion.TrySetCanceled(Token);
+        }
+        else if (task.IsFaulted)
+        {
+            completion.TrySetException(task.Exception!.InnerExceptions);
+        }
+        else
+        {
+            completion.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+
+namespace CoopRuntime;
+
+/// <summary>
+/// The loop's pending timers: a binary min-heap ordered by (deadline, scheduling sequence), with lazy cancellation.
+/// </summary>
+/// <remarks>
+/// <para>Why a heap with lazy deletion rather than a timer wheel: insert is O(log n) with a tiny constant, cancel
+/// is O(1) (bump the node's version and leave the entry behind), and it holds any deadline exactly, which a
+/// wheel only does with extra levels. PriorityQueue.Remove is O(n) and is
+/// never used here. When stale entries outnumber live ones the heap is rebuilt in O(n), so a workload that
+/// cancels most of its timers (timeouts that never fire) cannot grow the heap without bound.</para>
+/// <para>The sequence number makes equal deadlines fire in the order they were scheduled.</para>
+/// <para>Only the loop thread touches a <see cref="TimerQueue"/>.</para>
+/// </remarks>
+internal sealed class TimerQueue
+{
+    private const int CompactionFloor = 1024;
+
+    private Entry[] _heap = new Entry[64];
+    private int _count;
+    private int _stale;
+    private long _nextSequence;
+
+    /// <summary>Timers that are scheduled and not cancelled.</summary>
+    public int LiveCount => _count - _stale;
+
+    public void Schedule(TimerNode node, TimeSpan deadline)
+    {
+        Debug.Assert(node.State == TimerNodeState.Idle, "Only an idle timer node can be scheduled.");
+        node.Deadline = deadline;
+        node.State = TimerNodeState.Scheduled;
+        if (_count == _heap.Length)
+        {
+            Array.Resize(ref _heap, _heap.Length * 2);
+        }
+
+        _heap[_count] = new Entry(deadline.Ticks, _nextSequence++, node, node.Version);
+        SiftUp(_count++);
+    }
+
+    /// <summary>Cancels a scheduled or due timer in O(1).</summary>
+    /// <returns>True if the timer was pending and will now never fire.</returns>
+    public bool Cancel(TimerNode node)
+    {
+        switch (node.State)
+        {
+            case TimerNodeState.Scheduled:
+                node.Version++;
+                node.State = TimerNodeState.Idle;
+                _stale++;
+                if (_stale > CompactionFloor && _stale > _count / 2)
+                {
+                    Compact();
+                }
+
+                return true;
+            case TimerNodeState.Due:
+                // Its item is already in the ready queue; it will see the node is no longer Due and skip it.
+                node.Version++;
+                node.State = TimerNodeState.Idle;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The earliest live deadline, dropping stale entries on the way.</summary>
+    public bool TryPeekDeadline(out TimeSpan deadline)
+    {
+        while (_count > 0)
+        {
+            ref var top = ref _heap[0];
+            if (top.IsLive)
+            {
+                deadline = new TimeSpan(top.DeadlineTicks);
+                return true;
+            }
+
+            _stale--;
+            RemoveTop();
+        }
+
+        deadline = default;
+        return false;
+    }
+
+    /// <summary>Moves every timer due at <paramref name="now"/> into <paramref name="ready"/>, earliest first.</summary>
+    public unsafe void MoveDue(TimeSpan now, ReadyQueue ready)
+    {
+        var nowTicks = now.Ticks;
+        while (_count > 0 && _heap[0].DeadlineTicks <= nowTicks)
+        {
+            var entry = _heap[0];
+            RemoveTop();
+            if (!entry.IsLive)
+            {
+                _stale--;
+                continue;
+            }
+
+            var node = entry.Node;
+            node.State = TimerNodeState.Due;
+            ready.Enqueue(WorkItem.FromStatic(&FireIfStillDue, node, null));
+        }
+    }
+
+    private static void FireIfStillDue(object target, object? state)
+    {
+        var node = (TimerNode)target;
+        if (node.State != TimerNodeState.Due)
+        {
+            return; // cancelled after it became due
+        }
+
+        node.State = TimerNodeState.Idle;
+        node.Version++;
+        node.Fire();
+    }
+
+    private void RemoveTop()
+    {
+        _count--;
+        if (_count > 0)
+        {
+            _heap[0] = _heap[_count];
+            _heap[_count] = default;
+            SiftDown(0);
+        }
+        else
+        {
+            _heap[0] = default;
+        }
+    }
+
+    private void Compact()
+    {
+        var live = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            if (_heap[i].IsLive)
+            {
+                _heap[live++] = _heap[i];
+            }
+        }
+
+        Array.Clear(_heap, live, _count - live);
+        _count = live;
+        _stale = 0;
+        for (var i = (_count >> 1) - 1; i >= 0; i--)
+        {
+            SiftDown(i);
+        }
+    }
+
+    private void SiftUp(int index)
+    {
+        var entry = _heap[index];
+        while (index > 0)
+        {
+            var parent = (index - 1) >> 1;
+            if (!entry.PrecedesStrictly(_heap[parent]))
+            {
+                break;
+            }
+
+            _heap[index] = _heap[parent];
+            index = parent;
+        }
+
+        _heap[index] = entry;
+    }
+
+    private void SiftDown(int index)
+    {
+        var entry = _heap[index];
+        var half = _count >> 1;
+        while (index < half)
+        {
+            var child = (index << 1) + 1;
+            var right = child + 1;
+            if (right < _count && _heap[right].PrecedesStrictly(_heap[child]))
+            {
+                child = right;
+            }
+
+            if (!_heap[child].PrecedesStrictly(entry))
+            {
+                break;
+            }
+
+            _heap[index] = _heap[child];
+            index = child;
+        }
+
+        _heap[index] = entry;
+    }
+
+    [Conditional("DEBUG")]
+    internal void AssertInvariants()
+    {
+        var stale = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            if (!_heap[i].IsLive)
+            {
+                stale++;
+            }
+
+            if (i > 0)
+            {
+                Debug.Assert(!_heap[i].PrecedesStrictly(_heap[(i - 1) >> 1]), "Every heap entry must not precede its parent.");
+            }
+        }
+
+        Debug.Assert(stale == _stale, "The stale counter must equal the number of stale heap entries.");
+    }
+
+    private readonly struct Entry
+    {
+        public readonly long DeadlineTicks;
+        public readonly long Sequence;
+        public readonly TimerNode Node;
+        public readonly int Version;
+
+        public Entry(long deadlineTicks, long sequence, TimerNode node, int version)
+        {
+            DeadlineTicks = deadlineTicks;
+            Sequence = sequence;
+            Node = node;
+            Version = version;
+        }
+
+        public bool IsLive => Node.Version == Version && Node.State == TimerNodeState.Scheduled;
+
+        public bool PrecedesStrictly(in Entry other) =>
+            DeadlineTicks < other.DeadlineTicks || (DeadlineTicks == other.DeadlineTicks && Sequence < other.Sequence);
+    }
+}
