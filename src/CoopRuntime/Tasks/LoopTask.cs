@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace CoopRuntime;
 
 /// <summary>
-/// A handle to a task started with <see cref="EventLoop.Spawn(Func{CancellationToken, Task}, string?)"/> or
-/// <see cref="TaskGroup.Spawn(Func{CancellationToken, Task}, string?)"/>: await it, cancel it, name it.
+/// A handle to a task started with <see cref="EventLoop.Spawn(Func{CancellationToken, Task}, string?)"/>: await it,
+/// cancel it, name it.
 /// </summary>
 /// <remarks>
 /// <para>A small value type (copies refer to the same task), so the handle itself costs nothing; the loop keeps

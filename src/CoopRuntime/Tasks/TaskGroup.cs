@@ -57,14 +57,16 @@ public sealed class TaskGroup : IAsyncDisposable
     /// <summary>Starts <paramref name="work"/> as a child of this group, on the loop's next iteration.</summary>
     /// <param name="work">The child's body; its token is cancelled when the group cancels.</param>
     /// <param name="name">A name for diagnostics and error messages.</param>
-    /// <returns>A handle to the child.</returns>
     /// <exception cref="InvalidOperationException">The group has finished; spawn into a new one.</exception>
     /// <exception cref="WrongThreadException">Called off the loop thread.</exception>
-    public LoopTask Spawn(Func<CancellationToken, Task> work, string? name = null)
+    /// <remarks>Returns nothing, like Trio's <c>start_soon</c>: the group owns the child, and an awaitable result
+    /// would make the compiler warn (CS4014) on every fire-and-forget spawn in an async method. Use
+    /// <see cref="Spawn{T}"/> when you want the child's value.</remarks>
+    public void Spawn(Func<CancellationToken, Task> work, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(work);
         VerifyCanSpawn();
-        return new LoopTask(Adopt(new SpawnedTask(_loop, work, name, this)));
+        Adopt(new SpawnedTask(_loop, work, name, this));
     }
 
     /// <summary>Starts <paramref name="work"/>, which produces a value, as a child of this group.</summary>
