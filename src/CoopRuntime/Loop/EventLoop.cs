@@ -56,6 +56,7 @@ public sealed partial class EventLoop : IDisposable
     private volatile bool _stopRequested;
     private int _wakeRequested;
     private bool _shutdownTimedOut;
+    private Task? _awaitedTask;
 
     /// <summary>Creates a loop. It does nothing until one of the run methods is called.</summary>
     /// <param name="options">Clock, error handling and shutdown settings; null for the defaults.</param>
@@ -235,7 +236,11 @@ public sealed partial class EventLoop : IDisposable
     public void Stop()
     {
         _stopRequested = true;
-        WakeFromAnyThread();
+        if (!IsOnLoopThread)
+        {
+            // On the loop thread the next wait sees the flag and does not block; elsewhere the loop may be blocked.
+            WakeFromAnyThread();
+        }
     }
 
     private Task RunUntilCompleteCore(Func<Task>? main, Task? task)
@@ -246,7 +251,10 @@ public sealed partial class EventLoop : IDisposable
             task ??= StartMain(main!);
             if (!task.IsCompleted)
             {
+                // Published before the continuation is registered, so a task that completes on another thread in
+                // between still finds itself awaited and stops the run.
                 var awaited = task;
+                Volatile.Write(ref _awaitedTask, awaited);
                 task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
                 {
                     // Runs wherever the task completes; Stop is thread-safe. Checked against the run's task so a
@@ -256,7 +264,6 @@ public sealed partial class EventLoop : IDisposable
                         Stop();
                     }
                 });
-                Volatile.Write(ref _awaitedTask, task);
                 RunIterations();
             }
         }
@@ -287,8 +294,6 @@ public sealed partial class EventLoop : IDisposable
         task.GetAwaiter().GetResult();
         return task;
     }
-
-    private Task? _awaitedTask;
 
     private static Task StartMain(Func<Task> main)
     {
@@ -789,6 +794,8 @@ public sealed partial class EventLoop : IDisposable
                 "Make long-running work observe its CancellationToken, or raise EventLoopOptions.ShutdownTimeout."));
         }
     }
+
+    private bool IsShuttingDown => Volatile.Read(ref _state) == ShuttingDown;
 
     private bool HasLeftoverWork => LiveTaskCount > 0 || _synchronizationContext.OutstandingOperations > 0;
 

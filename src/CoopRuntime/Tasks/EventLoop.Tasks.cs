@@ -88,6 +88,12 @@ public sealed partial class EventLoop
         task.LiveIndex = _liveTasks.Count;
         _liveTasks.Add(task);
         _ready.Enqueue(SpawnedTask.StartItem(task));
+        if (IsShuttingDown)
+        {
+            // Shutdown already cancelled everything that was live; a task spawned now is cancelled before it starts.
+            task.Cancel();
+        }
+
         return task;
     }
 
