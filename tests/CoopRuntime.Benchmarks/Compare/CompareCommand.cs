@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using CoopRuntime.Benchmarks.Workloads;
+
+namespace CoopRuntime.Benchmarks.Compare;
+
+/// <summary>
+/// The <c>compare</c> command: every workload on every peer, one after another in this process, as Markdown.
+/// </summary>
+/// <remarks>
+/// Each variant runs once unmeasured (JIT and tiering, the thread pool's thread count, first-use caches), then the
+/// measured repetitions go round-robin over the variants, so a slow drift of the machine (another process, thermal
+/// limits) spreads over every variant instead of landing on whichever ran last.
+/// </remarks>
+internal static class CompareCommand
+{
+    public static int Run(CompareOptions options, TextWriter output)
+    {
+        var sizes = options.Smoke ? WorkloadSizes.Smoke : WorkloadSizes.Full;
+        var started = Stopwatch.GetTimestamp();
+        output.WriteLine($"# CoopRuntime side-by-side comparison{(options.Smoke ? " (smoke sizes: not for quoting)" : string.Empty)}");
+        output.WriteLine();
+        output.WriteLine($"Run at {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {options.Repetitions} measured repetition(s) per variant" +
+            $"{(options.Smoke ? ", no warm-up" : " after one warm-up run")}.");
+        output.WriteLine();
+        foreach (var line in MachineInfo.Describe())
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine($"- Peers: Nito.AsyncEx.Context {typeof(Nito.AsyncEx.AsyncContext).Assembly.GetName().Version}, the .NET ThreadPool");
+        output.WriteLine();
+        output.Flush();
+
+        foreach (var workload in Workload.All(sizes))
+        {
+            var result = RunWorkload(workload, options);
+            WorkloadReport.Write(result, output);
+            output.Flush();
+        }
+
+        output.WriteLine($"Total time: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s.");
+        return 0;
+    }
+
+    private static WorkloadResult RunWorkload(Workload workload, CompareOptions options)
+    {
+        var variants = workload.Variants;
+        var samples = variants.ToDictionary(v => v, _ => new List<Sample>());
+        if (!options.Smoke)
+        {
+            foreach (var variant in variants)
+            {
+                Measurer.Measure(variant.Run, workload.WatchdogLimit, $"{workload.Title} / {variant.Name} (warm-up)");
+            }
+        }
+
+        for (var repetition = 0; repetition < options.Repetitions; repetition++)
+        {
+            foreach (var variant in variants)
+            {
+                samples[variant].Add(Measurer.Measure(variant.Run, workload.WatchdogLimit, $"{workload.Title} / {variant.Name}"));
+            }
+        }
+
+        return new WorkloadResult(workload, samples.ToDictionary(p => p.Key, p => (IReadOnlyList<Sample>)p.Value));
+    }
+}

@@ -1,0 +1,52 @@
+using BenchmarkDotNet.Running;
+using CoopRuntime.Benchmarks.Compare;
+
+namespace CoopRuntime.Benchmarks;
+
+/// <summary>
+/// Entry point. <c>micro</c> hands the remaining arguments to BenchmarkDotNet (Micro/); <c>compare</c> runs the
+/// side-by-side workloads (Workloads/) on CoopRuntime and its peers (Peers/) and prints Markdown.
+/// </summary>
+internal static class Program
+{
+    private const string Usage =
+        """
+        Usage:
+          dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- micro [BenchmarkDotNet arguments]
+              BenchmarkDotNet micro benchmarks with the memory diagnoser (default filter: all of them).
+          dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- compare [--smoke] [--repetitions N]
+              Each workload on CoopRuntime, Nito.AsyncEx AsyncContext and the ThreadPool, as Markdown tables.
+              --smoke uses tiny sizes and one repetition (seconds; what CI runs).
+        """;
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        switch (args[0])
+        {
+            case "micro":
+                // Without a filter BenchmarkDotNet asks interactively which benchmark to run; a scripted run wants all.
+                var benchmarkArgs = args.Length > 1 ? args[1..] : ["--filter", "*"];
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(benchmarkArgs);
+                return 0;
+            case "compare":
+                if (!CompareOptions.TryParse(args.AsSpan(1), out var options, out var error))
+                {
+                    Console.Error.WriteLine(error);
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+                }
+
+                return CompareCommand.Run(options, Console.Out);
+            default:
+                Console.Error.WriteLine($"Unknown command '{args[0]}'.");
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using CoopRuntime.Benchmarks.Compare;
+
+namespace CoopRuntime.Benchmarks.Workloads;
+
+/// <summary>Every sample of every variant of one workload, with the statistics the report needs.</summary>
+internal sealed class WorkloadResult(Workload workload, IReadOnlyDictionary<Variant, IReadOnlyList<Sample>> samples)
+{
+    public Workload Workload => workload;
+
+    public IReadOnlyList<Sample> SamplesOf(Variant variant) => samples[variant];
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    public double Median(Variant variant, Func<Sample, double> value) => Median(samples[variant].Select(value));
+
+    public double Median(string variantName, Func<Sample, double> value) => Median(Find(variantName), value);
+
+    public Variant Find(string variantName) => samples.Keys.Single(v => v.Name == variantName);
+
+    /// <summary>The variant's median of the ratio metric divided by the baseline's: 20 means CoopRuntime needed a twentieth.</summary>
+    public double RatioToBaseline(Variant variant)
+    {
+        var baseline = samples.Keys.Single(v => v.IsBaseline);
+        var metric = MetricOf(workload.RatioMetric);
+        return Median(variant, metric) / Median(baseline, metric);
+    }
+
+    public double RatioToBaseline(string variantName) => RatioToBaseline(Find(variantName));
+
+    public static Func<Sample, double> MetricOf(RatioMetric metric) => metric switch
+    {
+        RatioMetric.Cpu => s => s.Cpu.TotalMilliseconds,
+        _ => s => s.Wall.TotalMilliseconds,
+    };
+}
