@@ -30,8 +30,9 @@ internal static class Program
         switch (args[0])
         {
             case "micro":
-                // Without a filter BenchmarkDotNet asks interactively which benchmark to run; a scripted run wants all.
-                var benchmarkArgs = args.Length > 1 ? args[1..] : ["--filter", "*"];
+                // Without a filter BenchmarkDotNet asks interactively which benchmark to run; a scripted run wants all of them,
+                // in one summary table (--join).
+                var benchmarkArgs = args.Length > 1 ? args[1..] : ["--filter", "*", "--join"];
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(benchmarkArgs);
                 return 0;
             case "compare":

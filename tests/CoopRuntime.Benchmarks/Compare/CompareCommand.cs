@@ -27,6 +27,7 @@ internal static class CompareCommand
             output.WriteLine(line);
         }
 
+        output.WriteLine($"- Load average (1 / 5 / 15 min) at start: {MachineInfo.LoadAverage()}");
         output.WriteLine($"- Peers: Nito.AsyncEx.Context {typeof(Nito.AsyncEx.AsyncContext).Assembly.GetName().Version}, the .NET ThreadPool");
         output.WriteLine();
         output.Flush();
@@ -38,7 +39,7 @@ internal static class CompareCommand
             output.Flush();
         }
 
-        output.WriteLine($"Total time: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s.");
+        output.WriteLine($"Total time: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s. Load average (1 / 5 / 15 min) at the end: {MachineInfo.LoadAverage()}.");
         return 0;
     }
 

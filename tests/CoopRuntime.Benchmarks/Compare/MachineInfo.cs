@@ -15,6 +15,18 @@ internal static class MachineInfo
         yield return $"- GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {(GCSettings.LatencyMode == GCLatencyMode.Batch ? "non-concurrent" : "concurrent")}";
     }
 
+    /// <summary>
+    /// The 1, 5 and 15 minute load averages: on a shared two-core machine another process's build changes every
+    /// number here, so the report says how busy the machine was.
+    /// </summary>
+    public static string LoadAverage()
+    {
+        const string LoadAvg = "/proc/loadavg";
+        return File.Exists(LoadAvg)
+            ? string.Join(" / ", File.ReadAllText(LoadAvg).Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3))
+            : "unknown";
+    }
+
     private static string CpuModel()
     {
         const string CpuInfo = "/proc/cpuinfo";
