@@ -253,17 +253,23 @@ public sealed partial class EventLoop : IDisposable
             {
                 // Published before the continuation is registered, so a task that completes on another thread in
                 // between still finds itself awaited and stops the run.
-                var awaited = task;
-                Volatile.Write(ref _awaitedTask, awaited);
-                task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
-                {
-                    // Runs wherever the task completes; Stop is thread-safe. Checked against the run's task so a
-                    // continuation from an earlier run cannot stop a later one.
-                    if (ReferenceEquals(Volatile.Read(ref _awaitedTask), awaited))
+                Volatile.Write(ref _awaitedTask, task);
+                // Inline on whatever thread completes the task (an awaiter would be bounced through the thread pool
+                // while the loop's context is current, and the loop would run on past main's end). Stop is
+                // thread-safe; the check keeps a continuation from an earlier run from stopping a later one.
+                task.ContinueWith(
+                    static (completed, loop) =>
                     {
-                        Stop();
-                    }
-                });
+                        var self = (EventLoop)loop!;
+                        if (ReferenceEquals(Volatile.Read(ref self._awaitedTask), completed))
+                        {
+                            self.Stop();
+                        }
+                    },
+                    this,
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
                 RunIterations();
             }
         }

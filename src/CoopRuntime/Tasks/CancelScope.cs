@@ -94,7 +94,8 @@ public sealed class CancelScope : IDisposable
 
     private void OnDeadline()
     {
-        if (_disposed)
+        // Already cancelled by Cancel() or the linked token: the deadline did not cause it, so TimedOut stays false.
+        if (_disposed || _source.IsCancellationRequested)
         {
             return;
         }

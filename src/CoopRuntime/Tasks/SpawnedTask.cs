@@ -43,6 +43,9 @@ internal class SpawnedTask : CancellationTokenSource
     /// <summary>Position in the loop's live list, for O(1) removal; -1 once finished.</summary>
     public int LiveIndex { get; set; } = -1;
 
+    /// <summary>Position in its <see cref="TaskGroup"/>'s list of running children, for O(1) removal.</summary>
+    public int GroupIndex { get; set; } = -1;
+
     public bool IsCompleted => _finished;
 
     /// <summary>The work's task once it has started, else a task that completes when this one finishes.</summary>
@@ -96,8 +99,16 @@ internal class SpawnedTask : CancellationTokenSource
         }
         else
         {
-            // ConfigureAwait(false): the callback costs one delegate and no context wrapper; it hops back itself.
-            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnWorkCompletedOnAnyThread);
+            // ExecuteSynchronously on the default scheduler: the callback runs inline on whatever thread completes the
+            // work, and hops back to the loop itself. An awaiter with ConfigureAwait(false) would not do: while the
+            // loop's context is current, the BCL refuses to inline it and bounces it through the thread pool, so the
+            // loop would see itself idle (and a virtual clock would jump) before the task counted as finished.
+            task.ContinueWith(
+                static (_, self) => ((SpawnedTask)self!).OnWorkCompletedOnAnyThread(),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 

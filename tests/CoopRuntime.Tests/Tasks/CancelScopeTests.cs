@@ -4,9 +4,6 @@ namespace CoopRuntime.Tests.Tasks;
 
 public class CancelScopeTests
 {
-    private const string DeadlineAfterLinkedCancelBug =
-        "BUG: CancelScope.OnDeadline (src/CoopRuntime/Tasks/CancelScope.cs:95) sets TimedOut even when the linked token or Cancel already cancelled the scope; it should return early when _source.IsCancellationRequested. Unskip when fixed.";
-
     [Fact]
     public void After_TokenIsCancelledAtTheDeadlineInLoopTime_AndTimedOutIsTrue()
     {
@@ -158,7 +155,7 @@ public class CancelScopeTests
         Assert.False(timedOutAtOnce);
     }
 
-    [Fact(Skip = DeadlineAfterLinkedCancelBug)]
+    [Fact]
     public void LinkedToken_WhenCancelledBeforeTheDeadline_TimedOutStaysFalseAfterTheDeadlinePasses()
     {
         var timedOutAfterDeadline = true;

@@ -5,12 +5,6 @@ namespace CoopRuntime.Tests.Tasks;
 /// <summary>What the Tasks layer promises when a loop shuts down (<see cref="EventLoop.Run(Func{Task}, EventLoopOptions?)"/> returning, or Dispose).</summary>
 public class ShutdownTests
 {
-    private const string FinishHopBug =
-        "BUG: SpawnedTask.Start (src/CoopRuntime/Tasks/SpawnedTask.cs:103) registers the finish callback with ConfigureAwait(false).UnsafeOnCompleted; with the loop SynchronizationContext current, .NET never inlines that continuation and queues it to the thread pool, so Finish arrives later through the inbox while a VirtualClock loop jumps ahead. Unskip when fixed.";
-
-    private const string StopHopBug =
-        "BUG: EventLoop.RunUntilCompleteCore (src/CoopRuntime/Loop/EventLoop.cs:258) registers Stop with ConfigureAwait(false).UnsafeOnCompleted; with the loop SynchronizationContext current, .NET queues it to the thread pool, so the loop keeps running (and a VirtualClock keeps jumping) after main completed. Unskip when fixed.";
-
     private static EventLoopOptions VirtualWithShutdownTimeout(TimeSpan timeout) =>
         new() { Clock = new VirtualClock(), ShutdownTimeout = timeout };
 
@@ -22,7 +16,7 @@ public class ShutdownTests
         }
     }
 
-    [Fact(Skip = FinishHopBug)]
+    [Fact]
     public void Run_TasksStillRunningWhenMainCompletes_AreCancelledAndAwaitedAndTheirFinallyBlocksRun()
     {
         var tokensCancelled = new List<bool>();
@@ -82,7 +76,7 @@ public class ShutdownTests
         Assert.False(ran);
     }
 
-    [Fact(Skip = FinishHopBug)]
+    [Fact]
     public void Dispose_AfterRunUntilComplete_CancelsAndAwaitsTasksStillRunning()
     {
         var finallyRan = false;
@@ -148,7 +142,7 @@ public class ShutdownTests
         Assert.True(loop.IsClosed);
     }
 
-    [Fact(Skip = FinishHopBug)]
+    [Fact]
     public void Run_TaskThatFailsWhileBeingCancelled_MakesRunThrowThatFailure()
     {
         var error = new InvalidDataException("cleanup failed");
@@ -174,7 +168,7 @@ public class ShutdownTests
         Assert.Same(error, thrown);
     }
 
-    [Fact(Skip = FinishHopBug)]
+    [Fact]
     public void Run_TaskSpawnedDuringShutdown_IsCancelledBeforeItStartsAndShutdownEndsWithoutWaiting()
     {
         var parentCleanedUp = false;
@@ -215,7 +209,7 @@ public class ShutdownTests
         Assert.Equal(TimeSpan.Zero, loop!.Now); // shutdown did not sit out its timeout
     }
 
-    [Fact(Skip = StopHopBug)]
+    [Fact]
     public void Run_MainCompletesWhileASpawnedTaskKeepsTicking_StopsAtMainsCompletionInLoopTime()
     {
         var ticks = 0;

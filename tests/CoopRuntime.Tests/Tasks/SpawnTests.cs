@@ -4,9 +4,6 @@ namespace CoopRuntime.Tests.Tasks;
 
 public class SpawnTests
 {
-    private const string FinishHopBug =
-        "BUG: SpawnedTask.Start (src/CoopRuntime/Tasks/SpawnedTask.cs:103) registers the finish callback with ConfigureAwait(false).UnsafeOnCompleted; with the loop SynchronizationContext current, .NET never inlines that continuation and queues it to the thread pool, so Finish arrives later through the inbox while a VirtualClock loop jumps ahead. Unskip when fixed.";
-
     private static EventLoopOptions VirtualReportingTo(List<Exception> reported) =>
         new() { Clock = new VirtualClock(), UnhandledException = reported.Add };
 
@@ -52,7 +49,7 @@ public class SpawnTests
         Assert.Equal(loopThread, ranOn);
     }
 
-    [Fact(Skip = FinishHopBug)]
+    [Fact]
     public void IsCompleted_RightAfterAwaitingTheHandle_IsTrueAndTheLoopNoLongerTracksTheTask()
     {
         var completedBefore = true;
