@@ -38,8 +38,7 @@ public sealed partial class EventLoop
         }
 
         var operation = loop._sleepPool.Count > 0 ? loop._sleepPool.Pop() : new SleepOperation(loop);
-        operation.Start(deadline, cancellationToken);
-        return new ValueTask(operation, operation.ValueTaskToken);
+        return operation.Start(deadline, cancellationToken);
     }
 
     internal void ReturnSleepOperation(SleepOperation operation)
