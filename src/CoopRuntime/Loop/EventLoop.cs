@@ -58,6 +58,11 @@ public sealed partial class EventLoop : IDisposable
     private bool _shutdownTimedOut;
     private Task? _awaitedTask;
 
+    // Frame clock (EventLoopOptions.FrameRate) and the once-per-iteration poller; loop thread only.
+    private readonly FrameTicker? _frameTicker;
+    private readonly TimeSpan _pollInterval;
+    private Action? _iterationPoller;
+
     /// <summary>Creates a loop. It does nothing until one of the run methods is called.</summary>
     /// <param name="options">Clock, error handling and shutdown settings; null for the defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="EventLoopOptions.ShutdownTimeout"/> is negative.</exception>
@@ -73,7 +78,21 @@ public sealed partial class EventLoop : IDisposable
                 "EventLoopOptions.ShutdownTimeout must be zero or positive.");
         }
 
+        if (options.PollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PollInterval, "EventLoopOptions.PollInterval must be positive.");
+        }
+
+        if (options.FrameRate is { } rate && (!double.IsFinite(rate) || rate <= 0 || TimeSpan.TicksPerSecond / rate < 1))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                rate,
+                "EventLoopOptions.FrameRate must be a positive, finite number of ticks per second (at most 10,000,000).");
+        }
+
         _clock = options.Clock ?? new MonotonicClock();
+        _pollInterval = options.PollInterval;
         _virtualClock = _clock as VirtualClock;
         _virtualClock?.Attach(this);
         _unhandledExceptionHandler = options.UnhandledException;
@@ -81,6 +100,11 @@ public sealed partial class EventLoop : IDisposable
         _ownerThreadId = Environment.CurrentManagedThreadId;
         _synchronizationContext = new LoopSynchronizationContext(this);
         _taskScheduler = new LoopTaskScheduler(this);
+        if (options.FrameRate is { } frameRate)
+        {
+            _frameTicker = new FrameTicker(this, TimeSpan.FromTicks((long)Math.Round(TimeSpan.TicksPerSecond / frameRate)));
+            _frameTicker.Start();
+        }
     }
 
     /// <summary>The loop running on the calling thread, or null when this thread runs none.</summary>
@@ -110,6 +134,13 @@ public sealed partial class EventLoop : IDisposable
 
     /// <summary>A <see cref="System.Threading.Tasks.TaskScheduler"/> that runs tasks on this loop, one at a time. Thread-safe.</summary>
     public TaskScheduler TaskScheduler => _taskScheduler;
+
+    /// <summary>
+    /// How many ticks the frame clock has counted (see <see cref="EventLoopOptions.FrameRate"/>); zero without one.
+    /// </summary>
+    public long Frame => _frameTicker?.Frame ?? 0;
+
+    internal FrameTicker? FrameTicker => _frameTicker;
 
     internal int ReadyCount => _ready.Count;
 
@@ -377,12 +408,28 @@ public sealed partial class EventLoop : IDisposable
             var now = _clock.Now;
             if (_ready.Count == 0 && _virtualClock is { AutoAdvance: true } && _timers.TryPeekDeadline(out var next) && next > now)
             {
-                // Idle under a virtual clock: nothing can happen before the next timer, so jump to it.
+                // Idle under a virtual clock: nothing can happen before the next timer, so jump to it (or, while
+                // conditions are polled, by at most one poll interval so they are re-checked as often as in real time).
+                if (_iterationPoller is not null && next - now > _pollInterval)
+                {
+                    next = now + _pollInterval;
+                }
+
                 _virtualClock.AdvanceTo(next);
                 now = next;
             }
 
             _timers.MoveDue(now, _ready);
+        }
+        else if (_iterationPoller is not null && _ready.Count == 0 && _virtualClock is { AutoAdvance: true })
+        {
+            _virtualClock.AdvanceTo(_clock.Now + _pollInterval);
+        }
+
+        // Things that are checked once per iteration (coroutine conditions) go last in this batch.
+        if (_iterationPoller is { } poller)
+        {
+            _ready.Enqueue(WorkItem.From(poller));
         }
 
         // 3. Run exactly the callbacks that are ready now. What they schedule waits for the next iteration, so a
@@ -399,10 +446,21 @@ public sealed partial class EventLoop : IDisposable
 
         if (!_timers.TryPeekDeadline(out var deadline))
         {
-            return Timeout.InfiniteTimeSpan;
+            if (_iterationPoller is null)
+            {
+                return Timeout.InfiniteTimeSpan;
+            }
+
+            deadline = _clock.Now + _pollInterval;
         }
 
         var remaining = deadline - _clock.Now;
+        if (_iterationPoller is not null && remaining > _pollInterval)
+        {
+            // Polled conditions are re-checked at least once per poll interval, never in a busy loop.
+            remaining = _pollInterval;
+        }
+
         if (remaining <= TimeSpan.Zero)
         {
             return TimeSpan.Zero;
@@ -618,6 +676,12 @@ public sealed partial class EventLoop : IDisposable
         return delay > TimeSpan.MaxValue - now ? TimeSpan.MaxValue : now + delay;
     }
 
+    /// <summary>
+    /// Sets (or clears, with null) the one callback the loop runs at the end of every iteration's batch. While one is
+    /// set, the loop never blocks longer than <see cref="EventLoopOptions.PollInterval"/>. Loop thread only.
+    /// </summary>
+    internal void SetIterationPoller(Action? poller) => _iterationPoller = poller;
+
     /// <summary>Adds a runtime timer node (sleeps, TimeProvider timers). Loop thread only.</summary>
     internal void ScheduleTimer(TimerNode node, TimeSpan deadline) => _timers.Schedule(node, deadline);
 
@@ -775,6 +839,7 @@ public sealed partial class EventLoop : IDisposable
 
     private void WaitForLeftoverWork()
     {
+        StopAllCoroutines();
         CancelAllSpawnedTasks();
         if (!HasLeftoverWork)
         {

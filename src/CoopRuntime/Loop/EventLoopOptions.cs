@@ -22,4 +22,19 @@ public sealed class EventLoopOptions
     /// finish before it gives up and reports the stragglers. Five seconds by default; must be zero or positive.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Ticks per second of the loop's fixed frame clock, for game and simulation loops: <see cref="EventLoop.Frame"/>
+    /// counts ticks and coroutines can wait with <see cref="Wait.Frames(int)"/>. Null (the default) means no frame
+    /// clock. Must be positive and finite.
+    /// </summary>
+    public double? FrameRate { get; init; }
+
+    /// <summary>
+    /// How often, at most, an otherwise idle loop re-checks conditions that are polled every iteration
+    /// (<see cref="Wait.Until(Func{bool})"/>, <see cref="Wait.While(Func{bool})"/>). While the loop has other work
+    /// they are checked once per iteration; when it has none, once per interval, so a waiting condition never spins a
+    /// core. 10 ms by default; must be positive.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 }

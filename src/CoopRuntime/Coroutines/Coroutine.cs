@@ -1,0 +1,643 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace CoopRuntime;
+
+/// <summary>
+/// A running IEnumerator coroutine: an iterator method that suspends with <c>yield return</c> and is resumed by the
+/// loop. Start one with <see cref="EventLoop.Start(IEnumerator, string?, CancellationToken)"/>; await the handle to
+/// wait for it; <see cref="Stop"/> ends it and runs its finally blocks.
+/// </summary>
+/// <remarks>
+/// <para>A coroutine is a stack of iterators: yielding a nested <see cref="IEnumerator"/> pushes it and runs it to
+/// completion before the parent resumes, in the same step (no extra scheduling per level).</para>
+/// <para>Ending: the coroutine completes when its outermost iterator finishes (or yields <see cref="Wait.Return{T}"/>);
+/// it fails when an iterator throws, when a task or coroutine it waits on fails, or when it yields something it
+/// cannot wait on; it is cancelled by <see cref="Stop"/>, by its token, or when what it waits on is cancelled.
+/// Whenever it ends early, every iterator on its stack is disposed innermost first, so their finally blocks run; an
+/// exception thrown by one of those finally blocks fails the coroutine instead of vanishing. C# iterators cannot catch
+/// an exception thrown by a nested iterator or a failed task: only their finally blocks see it.</para>
+/// <para>A failure nobody observed (by awaiting the coroutine, reading <see cref="Completion"/>, or waiting on it
+/// from another coroutine) by the end of the iteration in which it happened goes to the loop's unhandled-exception
+/// handler. Use a coroutine on its loop's thread.</para>
+/// </remarks>
+[DebuggerDisplay("Coroutine {Name,nq}: {State,nq}")]
+public class Coroutine
+{
+    private readonly EventLoop _loop;
+
+    // The iterator stack: _current is the top, _parents[0.._depth) the suspended callers below it.
+    private IEnumerator _current;
+    private IEnumerator<Wait>? _currentTyped;
+    private IEnumerator[]? _parents;
+    private int _depth;
+
+    private CoroutineState _state;
+    private bool _stopRequested;
+    private bool _observed;
+
+    // What the coroutine is suspended on, while _state == Waiting.
+    private WaitKind _waitKind;
+    private object? _waitTarget;
+    private long _waitValue;
+    private CoroutineTimer? _timer;
+
+    // The outcome, once _state == Finished.
+    private Exception? _error;
+    private bool _canceled;
+    private object? _returned;
+    private object? _completionSource;
+    private object? _dependents;
+    private CancellationToken _cancellationToken;
+    private CancellationTokenRegistration _registration;
+
+    internal Coroutine(EventLoop loop, IEnumerator routine, string? name, CancellationToken cancellationToken)
+    {
+        _loop = loop;
+        _current = routine;
+        _currentTyped = routine as IEnumerator<Wait>;
+        Name = name;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>The name given at start, or null.</summary>
+    public string? Name { get; }
+
+    /// <summary>True until the coroutine has finished: completed, failed or stopped.</summary>
+    public bool IsRunning => _state != CoroutineState.Finished;
+
+    /// <summary>True once the coroutine has finished.</summary>
+    public bool IsCompleted => _state == CoroutineState.Finished;
+
+    /// <summary>
+    /// A <see cref="Task"/> that completes when the coroutine does: successfully, faulted with the coroutine's
+    /// exception, or cancelled when it was stopped. Composes with <see cref="Task.WhenAll(Task[])"/>. Reading it
+    /// observes the coroutine's failure.
+    /// </summary>
+    public Task Completion
+    {
+        get
+        {
+            _observed = true;
+            return GetCompletionTask();
+        }
+    }
+
+    /// <summary>What the coroutine is waiting on right now, for diagnostics (for example "Wait.For(00:00:00.5000000)").</summary>
+    public string WaitingOn => _state switch
+    {
+        CoroutineState.Scheduled => "its first step",
+        CoroutineState.Stepping => "nothing (running now)",
+        CoroutineState.Finished => "nothing (finished)",
+        _ => DescribeWait(),
+    };
+
+    internal EventLoop Loop => _loop;
+
+    internal int LiveIndex { get; set; } = -1;
+
+    internal int WaitDepth => _depth + 1;
+
+    private string State => _state switch
+    {
+        CoroutineState.Finished => _error is not null ? "faulted" : _canceled ? "stopped" : "completed",
+        _ => "waiting on " + WaitingOn,
+    };
+
+    /// <summary>
+    /// Stops the coroutine: every iterator on its stack is disposed innermost first, so their finally blocks run
+    /// before this method returns (when called from inside the coroutine, right after the current step). Whoever
+    /// awaits it resumes with <see cref="OperationCanceledException"/>. Stopping a finished coroutine does nothing.
+    /// </summary>
+    /// <exception cref="WrongThreadException">Called off the loop thread.</exception>
+    public void Stop()
+    {
+        _loop.VerifyThread(nameof(Coroutine) + "." + nameof(Stop));
+        switch (_state)
+        {
+            case CoroutineState.Finished:
+            case CoroutineState.Finishing:
+                return;
+            case CoroutineState.Stepping:
+                _stopRequested = true; // the step checks this as soon as MoveNext returns
+                return;
+            default:
+                AbandonWait();
+                Finish(FinishKind.Stopped, null);
+                return;
+        }
+    }
+
+    /// <summary>Gets an awaiter; awaiting a coroutine waits for it to finish and rethrows its failure.</summary>
+    /// <returns>The awaiter of <see cref="Completion"/>.</returns>
+    public TaskAwaiter GetAwaiter() => Completion.GetAwaiter();
+
+    // ───────────────────────────── Stepping ─────────────────────────────
+
+    /// <summary>The work item that resumes this coroutine on a later iteration.</summary>
+    internal unsafe WorkItem ResumeItem => WorkItem.FromStatic(&ResumeCallback, this, null);
+
+    private static void ResumeCallback(object target, object? state) => ((Coroutine)target).ResumeFromWait();
+
+    internal void Begin()
+    {
+        _state = CoroutineState.Scheduled;
+        if (_cancellationToken.CanBeCanceled)
+        {
+            _registration = _cancellationToken.UnsafeRegister(
+                static self => ((Coroutine)self!)._loop.TryScheduleFromAnyThread(WorkItem.From(static c => c.Stop(), (Coroutine)self!)),
+                this);
+        }
+
+        _loop.ScheduleLocal(ResumeItem);
+    }
+
+    /// <summary>Resumes a coroutine whose wait is over. Called from the loop's dispatch (never from user code).</summary>
+    internal void ResumeFromWait()
+    {
+        if (_state is not (CoroutineState.Waiting or CoroutineState.Scheduled))
+        {
+            return; // stopped meanwhile, or a late wake-up from a wait that already ended
+        }
+
+        if (!TryTakeWaitOutcome(out var failure, out var canceled))
+        {
+            Finish(canceled ? FinishKind.Stopped : FinishKind.Faulted, failure);
+            return;
+        }
+
+        Step();
+    }
+
+    /// <summary>Fails a waiting coroutine (its condition threw). Called from the loop's dispatch.</summary>
+    internal void FailWhileWaiting(Exception error)
+    {
+        if (_state == CoroutineState.Waiting)
+        {
+            Finish(FinishKind.Faulted, error);
+        }
+    }
+
+    private void Step()
+    {
+        _state = CoroutineState.Stepping;
+        ClearWait();
+        while (true)
+        {
+            bool moved;
+            Wait wait = default;
+            try
+            {
+                moved = _current.MoveNext();
+                if (moved && !_stopRequested)
+                {
+                    wait = ReadCurrent();
+                }
+            }
+            catch (Exception exception)
+            {
+                Finish(FinishKind.Faulted, exception);
+                return;
+            }
+
+            if (_stopRequested)
+            {
+                Finish(FinishKind.Stopped, null);
+                return;
+            }
+
+            if (!moved)
+            {
+                if (_depth == 0)
+                {
+                    Finish(FinishKind.Completed, null);
+                    return;
+                }
+
+                // The nested iterator finished: its parent resumes in this same step.
+                (_current as IDisposable)?.Dispose();
+                SetCurrent(_parents![--_depth]);
+                _parents[_depth] = null!;
+                continue;
+            }
+
+            if (!TrySuspend(wait))
+            {
+                return;
+            }
+        }
+    }
+
+    private Wait ReadCurrent()
+    {
+        if (_currentTyped is not null)
+        {
+            return _currentTyped.Current;
+        }
+
+        return _current.Current switch
+        {
+            null => Wait.NextIteration,
+            Wait wait => wait,
+            IEnumerator nested => Wait.Run(nested),
+            Task task => task,
+            ValueTask valueTask => valueTask,
+            Coroutine coroutine => coroutine,
+            var other => throw new InvalidOperationException(
+                $"Coroutine {Describe()} yielded a {other.GetType()}, which it cannot wait on. A coroutine may yield null " +
+                "(next iteration), a Wait (Wait.Seconds, Wait.For, Wait.Until, Wait.While, Wait.Frames, Wait.NextFrame, " +
+                "Wait.Return), a nested IEnumerator, a Task, a ValueTask (use AsTask() for a ValueTask<T>), or a Coroutine."),
+        };
+    }
+
+    /// <summary>Acts on one yielded instruction.</summary>
+    /// <returns>True to keep stepping now (the instruction needed no waiting), false once suspended or finished.</returns>
+    private bool TrySuspend(in Wait wait)
+    {
+        switch (wait.Kind)
+        {
+            case WaitKind.NextIteration:
+                Suspend(WaitKind.NextIteration, null, 0);
+                _loop.ScheduleLocal(ResumeItem);
+                return false;
+
+            case WaitKind.Duration:
+                Suspend(WaitKind.Duration, null, wait.Value);
+                _timer ??= new CoroutineTimer(this);
+                _loop.ScheduleTimer(_timer, _loop.DeadlineAfter(TimeSpan.FromTicks(wait.Value), "duration"));
+                return false;
+
+            case WaitKind.Until:
+            case WaitKind.While:
+                Suspend(wait.Kind, wait.Target, 0);
+                _loop.AddConditionWaiter(this);
+                return false;
+
+            case WaitKind.Frames:
+                if (_loop.FrameTicker is null)
+                {
+                    Finish(FinishKind.Faulted, new InvalidOperationException(
+                        $"Coroutine {Describe()} yielded {wait}, but its loop has no frame clock. Create the loop with " +
+                        "EventLoopOptions.FrameRate to use frame waits, or wait with Wait.For/Wait.Seconds instead."));
+                    return false;
+                }
+
+                Suspend(WaitKind.Frames, null, _loop.Frame + wait.Value);
+                _loop.AddFrameWaiter(this);
+                return false;
+
+            case WaitKind.Routine:
+                Push((IEnumerator)wait.Target!);
+                return true;
+
+            case WaitKind.Task:
+                return WaitForTask((Task)wait.Target!);
+
+            case WaitKind.Coroutine:
+                return WaitForCoroutine((Coroutine)wait.Target!);
+
+            default:
+                _returned = wait.Target;
+                Finish(FinishKind.Returned, null);
+                return false;
+        }
+    }
+
+    private bool WaitForTask(Task task)
+    {
+        Suspend(WaitKind.Task, task, 0);
+        if (task.IsCompleted)
+        {
+            // Already done: no need to give up the step; its outcome is checked like any other.
+            return TryContinueAfterWait();
+        }
+
+        task.ContinueWith(
+            static (_, self) => ((Coroutine)self!).OnAwaitedTaskCompleted(),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return false;
+    }
+
+    private void OnAwaitedTaskCompleted()
+    {
+        // Inline on whatever thread completed the task: never resume here (that could be inside user code, or
+        // another thread). Queue the step; a closed loop already stopped this coroutine.
+        _loop.TryScheduleFromAnyThread(ResumeItem);
+    }
+
+    private bool WaitForCoroutine(Coroutine other)
+    {
+        if (ReferenceEquals(other, this))
+        {
+            Finish(FinishKind.Faulted, new InvalidOperationException(
+                $"Coroutine {Describe()} yielded itself: a coroutine cannot wait for its own end."));
+            return false;
+        }
+
+        other._observed = true;
+        Suspend(WaitKind.Coroutine, other, 0);
+        if (other.IsCompleted)
+        {
+            return TryContinueAfterWait();
+        }
+
+        other.AddDependent(this);
+        return false;
+    }
+
+    private bool TryContinueAfterWait()
+    {
+        if (TryTakeWaitOutcome(out var failure, out var canceled))
+        {
+            _state = CoroutineState.Stepping;
+            ClearWait();
+            return true;
+        }
+
+        Finish(canceled ? FinishKind.Stopped : FinishKind.Faulted, failure);
+        return false;
+    }
+
+    /// <summary>For task and coroutine waits: false (with the reason) when what was awaited failed or was cancelled.</summary>
+    private bool TryTakeWaitOutcome(out Exception? failure, out bool canceled)
+    {
+        failure = null;
+        canceled = false;
+        switch (_waitTarget)
+        {
+            case Task { IsFaulted: true } task:
+                failure = SpawnedTask.SingleOrAggregate(task.Exception!);
+                return false;
+            case Task { IsCanceled: true }:
+                canceled = true;
+                return false;
+            case Coroutine { _error: { } error }:
+                failure = error;
+                return false;
+            case Coroutine { _canceled: true }:
+                canceled = true;
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private void Suspend(WaitKind kind, object? target, long value)
+    {
+        _state = CoroutineState.Waiting;
+        _waitKind = kind;
+        _waitTarget = target;
+        _waitValue = value;
+    }
+
+    private void ClearWait()
+    {
+        _waitKind = WaitKind.NextIteration;
+        _waitTarget = null;
+        _waitValue = 0;
+    }
+
+    /// <summary>Withdraws from whatever the coroutine waits on (Stop while waiting).</summary>
+    private void AbandonWait()
+    {
+        if (_state == CoroutineState.Waiting && _waitKind == WaitKind.Duration)
+        {
+            _loop.CancelTimer(_timer!);
+        }
+
+        // Condition and frame waiters are dropped lazily by their scans; task and coroutine wake-ups find the
+        // coroutine finished and do nothing.
+    }
+
+    internal bool IsWaitingOnCondition => _state == CoroutineState.Waiting && _waitKind is WaitKind.Until or WaitKind.While;
+
+    internal bool IsWaitingOnFrame => _state == CoroutineState.Waiting && _waitKind == WaitKind.Frames;
+
+    /// <summary>The frame at which a frame wait ends.</summary>
+    internal long FrameTarget => _waitValue;
+
+    /// <summary>Evaluates the condition of a Wait.Until/Wait.While. May throw (the caller fails the coroutine).</summary>
+    internal bool ConditionHolds()
+    {
+        var holds = ((Func<bool>)_waitTarget!)();
+        return _waitKind == WaitKind.Until ? holds : !holds;
+    }
+
+    private void Push(IEnumerator nested)
+    {
+        _parents ??= new IEnumerator[4];
+        if (_depth == _parents.Length)
+        {
+            Array.Resize(ref _parents, _depth * 2);
+        }
+
+        _parents[_depth++] = _current;
+        SetCurrent(nested);
+    }
+
+    private void SetCurrent(IEnumerator routine)
+    {
+        _current = routine;
+        _currentTyped = routine as IEnumerator<Wait>;
+    }
+
+    // ───────────────────────────── Finishing ─────────────────────────────
+
+    private void Finish(FinishKind kind, Exception? failure)
+    {
+        _state = CoroutineState.Finishing;
+        var errors = failure is null ? null : new List<Exception> { failure };
+
+        // Innermost first, so each level's finally blocks run before its caller's.
+        DisposeQuietly(_current, ref errors);
+        while (_depth > 0)
+        {
+            DisposeQuietly(_parents![--_depth], ref errors);
+            _parents[_depth] = null!;
+        }
+
+        _current = EmptyRoutine.Instance;
+        _currentTyped = null;
+        ClearWait();
+
+        if (errors is null && kind == FinishKind.Completed && RequiresReturnValue)
+        {
+            errors = new List<Exception>
+            {
+                new InvalidOperationException(
+                    $"Coroutine {Describe()} was started as a Coroutine<T> but ended without yield return Wait.Return(value)."),
+            };
+        }
+
+        if (errors is not null)
+        {
+            _error = errors.Count == 1 ? errors[0] : new AggregateException($"Coroutine {Describe()} failed more than once.", errors);
+        }
+        else if (kind == FinishKind.Stopped)
+        {
+            _canceled = true;
+        }
+
+        _state = CoroutineState.Finished;
+        _loop.RemoveLiveCoroutine(this);
+        _registration.Dispose();
+        CompleteSource();
+        WakeDependents();
+        if (_error is not null && !_observed)
+        {
+            _loop.ScheduleLocal(WorkItem.From(static self => self.ReportIfStillUnobserved(), this));
+        }
+    }
+
+    private static void DisposeQuietly(IEnumerator routine, ref List<Exception>? errors)
+    {
+        try
+        {
+            (routine as IDisposable)?.Dispose();
+        }
+        catch (Exception exception)
+        {
+            (errors ??= new List<Exception>()).Add(exception);
+        }
+    }
+
+    private void ReportIfStillUnobserved()
+    {
+        if (!_observed)
+        {
+            _observed = true;
+            _loop.ReportUnhandledException(_error!);
+        }
+    }
+
+    private void AddDependent(Coroutine waiter)
+    {
+        switch (_dependents)
+        {
+            case null:
+                _dependents = waiter;
+                break;
+            case Coroutine single:
+                _dependents = new List<Coroutine> { single, waiter };
+                break;
+            default:
+                ((List<Coroutine>)_dependents).Add(waiter);
+                break;
+        }
+    }
+
+    private void WakeDependents()
+    {
+        // Scheduled, not run inline: a dependent's step must not run inside this coroutine's Stop() call.
+        switch (_dependents)
+        {
+            case Coroutine single:
+                _loop.ScheduleLocal(single.ResumeItem);
+                break;
+            case List<Coroutine> many:
+                foreach (var dependent in many)
+                {
+                    _loop.ScheduleLocal(dependent.ResumeItem);
+                }
+
+                break;
+        }
+
+        _dependents = null;
+    }
+
+    // ───────────────────────────── Completion ─────────────────────────────
+
+    /// <summary>True for <see cref="Coroutine{T}"/>: finishing without <see cref="Wait.Return{T}"/> is an error.</summary>
+    private protected virtual bool RequiresReturnValue => false;
+
+    private protected object? Returned => _returned;
+
+    private protected Exception? Error => _error;
+
+    private protected bool Canceled => _canceled;
+
+    private protected CancellationToken StopToken => _cancellationToken.IsCancellationRequested ? _cancellationToken : default;
+
+    private protected object? CompletionSource => _completionSource;
+
+    private Task GetCompletionTask()
+    {
+        _completionSource ??= CreateCompletionSource();
+        if (_state == CoroutineState.Finished)
+        {
+            CompleteSource();
+        }
+
+        return CompletionTask(_completionSource);
+    }
+
+    private void CompleteSource()
+    {
+        if (_completionSource is not null)
+        {
+            SetOutcome(_completionSource);
+        }
+    }
+
+    private protected virtual object CreateCompletionSource() => new TaskCompletionSource();
+
+    private protected virtual Task CompletionTask(object source) => ((TaskCompletionSource)source).Task;
+
+    private protected virtual void SetOutcome(object source)
+    {
+        var completion = (TaskCompletionSource)source;
+        if (_error is not null)
+        {
+            completion.TrySetException(_error);
+        }
+        else if (_canceled)
+        {
+            completion.TrySetCanceled(StopToken);
+        }
+        else
+        {
+            completion.TrySetResult();
+        }
+    }
+
+    internal string Describe() => Name is null ? "(unnamed)" : $"'{Name}'";
+
+    private string DescribeWait() => _waitKind switch
+    {
+        WaitKind.NextIteration => "the next iteration",
+        WaitKind.Duration => $"Wait.For({TimeSpan.FromTicks(_waitValue)}) until {_timer!.Deadline}",
+        WaitKind.Until => "Wait.Until(condition)",
+        WaitKind.While => "Wait.While(condition)",
+        WaitKind.Frames => $"frame {_waitValue} (now {_loop.Frame})",
+        WaitKind.Task => "a task",
+        WaitKind.Coroutine => $"coroutine {((Coroutine)_waitTarget!).Describe()}",
+        _ => "nothing",
+    } + (_depth > 0 ? $", {_depth + 1} iterators deep" : string.Empty);
+
+    private enum FinishKind
+    {
+        Completed,
+        Returned,
+        Faulted,
+        Stopped,
+    }
+
+    /// <summary>Stands in for the iterator stack after a coroutine finished, so nothing keeps user iterators alive.</summary>
+    private sealed class EmptyRoutine : IEnumerator
+    {
+        public static readonly EmptyRoutine Instance = new();
+
+        public object? Current => null;
+
+        public bool MoveNext() => false;
+
+        public void Reset()
+        {
+        }
+    }
+}

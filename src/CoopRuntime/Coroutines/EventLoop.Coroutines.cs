@@ -1,0 +1,194 @@
+using System.Collections;
+
+namespace CoopRuntime;
+
+// The Coroutines layer's entry points on the loop: starting coroutines, and the waiter lists for conditions and
+// frames that the loop core knows only as "a poller" and "a frame tick".
+public sealed partial class EventLoop
+{
+    // Only the loop thread touches these.
+    private readonly List<Coroutine> _liveCoroutines = new();
+    private readonly List<Coroutine> _conditionWaiters = new();
+    private readonly List<Coroutine> _conditionReady = new();
+    private readonly List<Coroutine> _frameWaiters = new();
+    private readonly List<Coroutine> _frameReady = new();
+    private Action? _pollConditions;
+
+    /// <summary>
+    /// Starts <paramref name="routine"/> as a coroutine; its first step runs on the loop's next iteration.
+    /// </summary>
+    /// <param name="routine">An iterator method's result, typically <c>IEnumerator</c> or <c>IEnumerator&lt;Wait&gt;</c>
+    /// (the latter never boxes its waits).</param>
+    /// <param name="name">A name for diagnostics and error messages.</param>
+    /// <param name="cancellationToken">Stops the coroutine when cancelled.</param>
+    /// <returns>The coroutine's handle.</returns>
+    /// <exception cref="WrongThreadException">Called off the loop thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public Coroutine Start(IEnumerator routine, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(routine);
+        VerifyThreadAndOpen(nameof(Start));
+        return TrackCoroutine(new Coroutine(this, routine, name, cancellationToken));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="routine"/> as a coroutine that produces a value with
+    /// <c>yield return Wait.Return(value)</c>; awaiting the handle returns it.
+    /// </summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="routine">An iterator method's result.</param>
+    /// <param name="name">A name for diagnostics and error messages.</param>
+    /// <param name="cancellationToken">Stops the coroutine when cancelled.</param>
+    /// <returns>The coroutine's handle.</returns>
+    /// <exception cref="WrongThreadException">Called off the loop thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public Coroutine<T> Start<T>(IEnumerator routine, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(routine);
+        VerifyThreadAndOpen(nameof(Start));
+        return TrackCoroutine(new Coroutine<T>(this, routine, name, cancellationToken));
+    }
+
+    /// <summary>A snapshot of the coroutines that have not finished, for diagnostics (see <see cref="Coroutine.WaitingOn"/>).</summary>
+    /// <exception cref="WrongThreadException">Called off the loop thread.</exception>
+    public IReadOnlyList<Coroutine> Coroutines
+    {
+        get
+        {
+            VerifyThread(nameof(Coroutines));
+            return _liveCoroutines.ToArray();
+        }
+    }
+
+    private TCoroutine TrackCoroutine<TCoroutine>(TCoroutine coroutine)
+        where TCoroutine : Coroutine
+    {
+        coroutine.LiveIndex = _liveCoroutines.Count;
+        _liveCoroutines.Add(coroutine);
+        coroutine.Begin();
+        return coroutine;
+    }
+
+    internal void RemoveLiveCoroutine(Coroutine coroutine)
+    {
+        var index = coroutine.LiveIndex;
+        if (index < 0)
+        {
+            return;
+        }
+
+        var last = _liveCoroutines[^1];
+        _liveCoroutines[index] = last;
+        last.LiveIndex = index;
+        _liveCoroutines.RemoveAt(_liveCoroutines.Count - 1);
+        coroutine.LiveIndex = -1;
+    }
+
+    /// <summary>Stops every live coroutine (shutdown): their finally blocks run now.</summary>
+    private void StopAllCoroutines()
+    {
+        foreach (var coroutine in _liveCoroutines.ToArray())
+        {
+            coroutine.Stop();
+        }
+    }
+
+    internal void AddConditionWaiter(Coroutine coroutine)
+    {
+        _conditionWaiters.Add(coroutine);
+        if (_conditionWaiters.Count == 1)
+        {
+            SetIterationPoller(_pollConditions ??= PollConditions);
+        }
+    }
+
+    /// <summary>
+    /// Once per iteration: checks every condition in the order the coroutines started waiting, then resumes the ones
+    /// that hold, in that order. Coroutines that start a new condition wait while being resumed join the end.
+    /// </summary>
+    private void PollConditions()
+    {
+        var waiting = _conditionWaiters;
+        var kept = 0;
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            var coroutine = waiting[i];
+            if (!coroutine.IsWaitingOnCondition)
+            {
+                continue; // stopped while waiting
+            }
+
+            bool holds;
+            try
+            {
+                holds = coroutine.ConditionHolds();
+            }
+            catch (Exception exception)
+            {
+                coroutine.FailWhileWaiting(exception);
+                continue;
+            }
+
+            if (holds)
+            {
+                _conditionReady.Add(coroutine);
+            }
+            else
+            {
+                waiting[kept++] = coroutine;
+            }
+        }
+
+        waiting.RemoveRange(kept, waiting.Count - kept);
+        ResumeAll(_conditionReady);
+        if (_conditionWaiters.Count == 0)
+        {
+            SetIterationPoller(null);
+        }
+    }
+
+    internal void AddFrameWaiter(Coroutine coroutine)
+    {
+        _frameTicker!.Ticked ??= ReleaseFrameWaiters;
+        _frameWaiters.Add(coroutine);
+    }
+
+    private void ReleaseFrameWaiters()
+    {
+        var waiting = _frameWaiters;
+        var frame = Frame;
+        var kept = 0;
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            var coroutine = waiting[i];
+            if (!coroutine.IsWaitingOnFrame)
+            {
+                continue;
+            }
+
+            if (coroutine.FrameTarget <= frame)
+            {
+                _frameReady.Add(coroutine);
+            }
+            else
+            {
+                waiting[kept++] = coroutine;
+            }
+        }
+
+        waiting.RemoveRange(kept, waiting.Count - kept);
+        ResumeAll(_frameReady);
+    }
+
+    private static void ResumeAll(List<Coroutine> ready)
+    {
+        // Safe to walk without a copy: only the poll and the frame tick add to these lists, and a resumed coroutine
+        // can trigger neither re-entrantly. A coroutine stopped by an earlier one in the batch ignores its resume.
+        for (var i = 0; i < ready.Count; i++)
+        {
+            ready[i].ResumeFromWait();
+        }
+
+        ready.Clear();
+    }
+}
