@@ -7,7 +7,7 @@ namespace CoopRuntime;
 public sealed partial class EventLoop
 {
     // Only the loop thread touches these.
-    private readonly List<Coroutine> _liveCoroutines = new();
+    private readonly IndexedList<Coroutine> _liveCoroutines = new(static c => c.LiveIndex, static (c, i) => c.LiveIndex = i);
     private readonly List<Coroutine> _conditionWaiters = new();
     private readonly List<Coroutine> _conditionReady = new();
     private readonly List<Coroutine> _frameWaiters = new();
@@ -63,26 +63,12 @@ public sealed partial class EventLoop
     private TCoroutine TrackCoroutine<TCoroutine>(TCoroutine coroutine)
         where TCoroutine : Coroutine
     {
-        coroutine.LiveIndex = _liveCoroutines.Count;
         _liveCoroutines.Add(coroutine);
         coroutine.Begin();
         return coroutine;
     }
 
-    internal void RemoveLiveCoroutine(Coroutine coroutine)
-    {
-        var index = coroutine.LiveIndex;
-        if (index < 0)
-        {
-            return;
-        }
-
-        var last = _liveCoroutines[^1];
-        _liveCoroutines[index] = last;
-        last.LiveIndex = index;
-        _liveCoroutines.RemoveAt(_liveCoroutines.Count - 1);
-        coroutine.LiveIndex = -1;
-    }
+    internal void RemoveLiveCoroutine(Coroutine coroutine) => _liveCoroutines.Remove(coroutine);
 
     /// <summary>Stops every live coroutine (shutdown): their finally blocks run now.</summary>
     private void StopAllCoroutines()

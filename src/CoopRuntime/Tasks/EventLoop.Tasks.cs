@@ -7,7 +7,7 @@ public sealed partial class EventLoop
     private const int MaxPooledSleepOperations = 1 << 16;
 
     // Only the loop thread touches these.
-    private readonly List<SpawnedTask> _liveTasks = new();
+    private readonly IndexedList<SpawnedTask> _liveTasks = new(static t => t.LiveIndex, static (t, i) => t.LiveIndex = i);
     private readonly Stack<SleepOperation> _sleepPool = new();
 
     /// <summary>
@@ -84,7 +84,6 @@ public sealed partial class EventLoop
     internal TTask Track<TTask>(TTask task)
         where TTask : SpawnedTask
     {
-        task.LiveIndex = _liveTasks.Count;
         _liveTasks.Add(task);
         _ready.Enqueue(SpawnedTask.StartItem(task));
         if (IsShuttingDown)
@@ -96,21 +95,8 @@ public sealed partial class EventLoop
         return task;
     }
 
-    /// <summary>Removes a finished task from the live set in O(1) (swap with the last).</summary>
-    internal void RemoveLiveTask(SpawnedTask task)
-    {
-        var index = task.LiveIndex;
-        if (index < 0)
-        {
-            return;
-        }
-
-        var last = _liveTasks[^1];
-        _liveTasks[index] = last;
-        last.LiveIndex = index;
-        _liveTasks.RemoveAt(_liveTasks.Count - 1);
-        task.LiveIndex = -1;
-    }
+    /// <summary>Removes a finished task from the live set in O(1).</summary>
+    internal void RemoveLiveTask(SpawnedTask task) => _liveTasks.Remove(task);
 
     /// <summary>How many spawned tasks have not finished.</summary>
     internal int LiveTaskCount => _liveTasks.Count;

@@ -28,7 +28,7 @@ namespace CoopRuntime;
 public sealed class TaskGroup : IAsyncDisposable
 {
     private readonly EventLoop _loop;
-    private readonly List<SpawnedTask> _children = new();
+    private readonly IndexedList<SpawnedTask> _children = new(static t => t.GroupIndex, static (t, i) => t.GroupIndex = i);
     private readonly CancellationTokenRegistration _parentRegistration;
     private List<Exception>? _failures;
     private TaskCompletionSource? _allFinished;
@@ -141,7 +141,6 @@ public sealed class TaskGroup : IAsyncDisposable
     private TTask Adopt<TTask>(TTask child)
         where TTask : SpawnedTask
     {
-        child.GroupIndex = _children.Count;
         _children.Add(child);
         _loop.Track(child);
         if (_cancelled)
@@ -155,12 +154,8 @@ public sealed class TaskGroup : IAsyncDisposable
     /// <summary>Called by a child when it finishes, on the loop thread.</summary>
     internal void OnChildFinished(SpawnedTask child, Task? work)
     {
-        // Swap-remove by index: O(1), so a group of 100,000 children finishes in linear time.
-        var last = _children[^1];
-        _children[child.GroupIndex] = last;
-        last.GroupIndex = child.GroupIndex;
-        _children.RemoveAt(_children.Count - 1);
-        child.GroupIndex = -1;
+        // O(1), so a group of 100,000 children finishes in linear time.
+        _children.Remove(child);
         if (work is { IsFaulted: true })
         {
             (_failures ??= new List<Exception>()).AddRange(work.Exception!.InnerExceptions);
