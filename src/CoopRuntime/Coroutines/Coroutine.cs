@@ -18,9 +18,12 @@ namespace CoopRuntime;
 /// Whenever it ends early, every iterator on its stack is disposed innermost first, so their finally blocks run; an
 /// exception thrown by one of those finally blocks fails the coroutine instead of vanishing. C# iterators cannot catch
 /// an exception thrown by a nested iterator or a failed task: only their finally blocks see it.</para>
+/// <para>Whoever waits for a coroutine (an <c>await</c>, a continuation on <see cref="Completion"/>, another
+/// coroutine) resumes on a later loop iteration, never inside the call that ended it (a <see cref="Stop"/>, a step,
+/// a condition poll), as asyncio resumes a future's callbacks with <c>call_soon</c>.</para>
 /// <para>A failure nobody observed (by awaiting the coroutine, reading <see cref="Completion"/>, or waiting on it
 /// from another coroutine) by the end of the iteration in which it happened goes to the loop's unhandled-exception
-/// handler. Use a coroutine on its loop's thread.</para>
+/// handler. Use a coroutine on its loop's thread, and wait only for coroutines of the same loop.</para>
 /// </remarks>
 [DebuggerDisplay("Coroutine {Name,nq}: {State,nq}")]
 public class Coroutine
@@ -75,6 +78,10 @@ public class Coroutine
     /// exception, or cancelled when it was stopped. Composes with <see cref="Task.WhenAll(Task[])"/>. Reading it
     /// observes the coroutine's failure.
     /// </summary>
+    /// <remarks>
+    /// Read after the coroutine finished, it is already complete. Read before, it completes on the loop iteration
+    /// after the coroutine finishes, so that continuations never run inside the call that ended it.
+    /// </remarks>
     public Task Completion
     {
         get
@@ -108,7 +115,9 @@ public class Coroutine
     /// <summary>
     /// Stops the coroutine: every iterator on its stack is disposed innermost first, so their finally blocks run
     /// before this method returns (when called from inside the coroutine, right after the current step). Whoever
-    /// awaits it resumes with <see cref="OperationCanceledException"/>. Stopping a finished coroutine does nothing.
+    /// awaits it resumes with <see cref="OperationCanceledException"/> on the next loop iteration (a coroutine waiting
+    /// for it is stopped then too). An exception thrown by a finally block is not thrown here: the coroutine fails
+    /// with it instead. Stopping a finished coroutine does nothing.
     /// </summary>
     /// <exception cref="WrongThreadException">Called off the loop thread.</exception>
     public void Stop()
@@ -215,10 +224,21 @@ public class Coroutine
                     return;
                 }
 
-                // The nested iterator finished: its parent resumes in this same step.
-                (_current as IDisposable)?.Dispose();
+                // The nested iterator finished: its parent resumes in this same step. Pop it before disposing it, so
+                // that if its Dispose throws (a hand-written IEnumerator may), Finish disposes only the levels below.
+                var finished = _current;
                 SetCurrent(_parents![--_depth]);
                 _parents[_depth] = null!;
+                try
+                {
+                    (finished as IDisposable)?.Dispose();
+                }
+                catch (Exception exception)
+                {
+                    Finish(FinishKind.Faulted, exception);
+                    return;
+                }
+
                 continue;
             }
 
@@ -270,8 +290,8 @@ public class Coroutine
 
             case WaitKind.Until:
             case WaitKind.While:
-                Suspend(wait.Kind, wait.Target, 0);
-                _loop.AddConditionWaiter(this);
+                // _waitValue holds the number of the first poll allowed to check the condition (see AddConditionWaiter).
+                Suspend(wait.Kind, wait.Target, _loop.AddConditionWaiter(this));
                 return false;
 
             case WaitKind.Frames:
@@ -288,8 +308,7 @@ public class Coroutine
                 return false;
 
             case WaitKind.Routine:
-                Push((IEnumerator)wait.Target!);
-                return true;
+                return TryPush((IEnumerator)wait.Target!);
 
             case WaitKind.Task:
                 return WaitForTask((Task)wait.Target!);
@@ -335,6 +354,17 @@ public class Coroutine
         {
             Finish(FinishKind.Faulted, new InvalidOperationException(
                 $"Coroutine {Describe()} yielded itself: a coroutine cannot wait for its own end."));
+            return false;
+        }
+
+        if (!ReferenceEquals(other._loop, _loop))
+        {
+            // Registering with it would let the other loop resume this coroutine on its own thread (or never, if it
+            // does not run); its fields are not ours to touch either.
+            Finish(FinishKind.Faulted, new InvalidOperationException(
+                $"Coroutine {Describe()} yielded coroutine {other.Describe()}, which runs on another event loop. A coroutine " +
+                "can wait only for coroutines of its own loop; to wait across loops, have the other loop complete a " +
+                "TaskCompletionSource and yield its Task."));
             return false;
         }
 
@@ -420,11 +450,39 @@ public class Coroutine
     /// <summary>The frame at which a frame wait ends.</summary>
     internal long FrameTarget => _waitValue;
 
+    /// <summary>For a condition wait: the number of the first condition poll allowed to check it.</summary>
+    internal long FirstConditionPoll => _waitValue;
+
     /// <summary>Evaluates the condition of a Wait.Until/Wait.While. May throw (the caller fails the coroutine).</summary>
     internal bool ConditionHolds()
     {
         var holds = ((Func<bool>)_waitTarget!)();
         return _waitKind == WaitKind.Until ? holds : !holds;
+    }
+
+    /// <summary>Pushes a nested iterator, unless it is already on this stack.</summary>
+    /// <returns>True to keep stepping (into the nested iterator); false once the coroutine has failed.</returns>
+    private bool TryPush(IEnumerator nested)
+    {
+        // An iterator that is already running here would be resumed re-entrantly by its own yield, and one that keeps
+        // yielding itself would grow the stack without end inside one step, hanging the loop. O(depth), and nesting is
+        // shallow.
+        var onStack = ReferenceEquals(nested, _current);
+        for (var i = 0; i < _depth && !onStack; i++)
+        {
+            onStack = ReferenceEquals(nested, _parents![i]);
+        }
+
+        if (onStack)
+        {
+            Finish(FinishKind.Faulted, new InvalidOperationException(
+                $"Coroutine {Describe()} yielded an iterator that is already running on its stack (an iterator that yields " +
+                "itself or one of its callers). An iterator runs once: call the iterator method again for a new one."));
+            return false;
+        }
+
+        Push(nested);
+        return true;
     }
 
     private void Push(IEnumerator nested)
@@ -472,6 +530,12 @@ public class Coroutine
                     $"Coroutine {Describe()} was started as a Coroutine<T> but ended without yield return Wait.Return(value)."),
             };
         }
+        else if (errors is null && kind == FinishKind.Returned && CheckReturned(_returned!) is { } mismatch)
+        {
+            // Checked here, not when Completion is read: a wrong type is the coroutine's failure, so it reaches a
+            // waiting coroutine, or the unhandled-exception handler when nobody looks.
+            errors = new List<Exception> { mismatch };
+        }
 
         if (errors is not null)
         {
@@ -485,12 +549,38 @@ public class Coroutine
         _state = CoroutineState.Finished;
         _loop.RemoveLiveCoroutine(this);
         _registration.Dispose();
-        CompleteSource();
+        PublishOutcome();
         WakeDependents();
         if (_error is not null && !_observed)
         {
             _loop.ScheduleLocal(WorkItem.From(static self => self.ReportIfStillUnobserved(), this));
         }
+    }
+
+    /// <summary>Completes <see cref="Completion"/>, if anyone asked for it, on the next iteration.</summary>
+    private unsafe void PublishOutcome()
+    {
+        if (_completionSource is null)
+        {
+            return; // nobody waits on it; GetCompletionTask completes it when first asked
+        }
+
+        if (_loop.IsStoppingCoroutines)
+        {
+            // Shutdown: the loop itself is the caller, with no user frames to re-enter, and few iterations are left.
+            SetOutcome(_completionSource);
+            return;
+        }
+
+        // Not inline: a TaskCompletionSource completed on the loop thread runs await continuations synchronously, so an
+        // awaiter's code would run inside Stop() (or a step, or a condition poll), in the middle of its caller.
+        _loop.ScheduleLocal(WorkItem.FromStatic(&PublishCallback, this, null));
+    }
+
+    private static void PublishCallback(object target, object? state)
+    {
+        var self = (Coroutine)target;
+        self.SetOutcome(self._completionSource!);
     }
 
     private static void DisposeQuietly(IEnumerator routine, ref List<Exception>? errors)
@@ -555,6 +645,9 @@ public class Coroutine
     /// <summary>True for <see cref="Coroutine{T}"/>: finishing without <see cref="Wait.Return{T}"/> is an error.</summary>
     private protected virtual bool RequiresReturnValue => false;
 
+    /// <summary>The error for a <see cref="Wait.Return{T}"/> value this coroutine cannot produce, or null.</summary>
+    private protected virtual Exception? CheckReturned(object returned) => null;
+
     private protected object? Returned => _returned;
 
     private protected Exception? Error => _error;
@@ -567,21 +660,18 @@ public class Coroutine
 
     private Task GetCompletionTask()
     {
-        _completionSource ??= CreateCompletionSource();
-        if (_state == CoroutineState.Finished)
+        if (_completionSource is null)
         {
-            CompleteSource();
+            _completionSource = CreateCompletionSource();
+            if (_state == CoroutineState.Finished)
+            {
+                // Nothing can be waiting on a source created just now, so completing it here runs no continuation.
+                // A source created before the end is completed by PublishOutcome's work item instead.
+                SetOutcome(_completionSource);
+            }
         }
 
         return CompletionTask(_completionSource);
-    }
-
-    private void CompleteSource()
-    {
-        if (_completionSource is not null)
-        {
-            SetOutcome(_completionSource);
-        }
     }
 
     private protected virtual object CreateCompletionSource() => new TaskCompletionSource();

@@ -24,6 +24,9 @@ public sealed class Coroutine<T> : Coroutine
 
     private protected override bool RequiresReturnValue => true;
 
+    private protected override Exception? CheckReturned(object returned) =>
+        Wait.TryReadReturn<T>(returned, out _) ? null : Wait.ReturnMismatch<T>(returned, Describe());
+
     /// <summary>Gets an awaiter; awaiting returns the coroutine's result or rethrows its failure.</summary>
     /// <returns>The awaiter of <see cref="Completion"/>.</returns>
     public new TaskAwaiter<T> GetAwaiter() => Completion.GetAwaiter();
@@ -45,14 +48,9 @@ public sealed class Coroutine<T> : Coroutine
         }
         else
         {
-            try
-            {
-                completion.TrySetResult(Wait.ReadReturn<T>(Returned!, Name));
-            }
-            catch (InvalidCastException mismatch)
-            {
-                completion.TrySetException(mismatch);
-            }
+            // Finish already turned a value of the wrong type into the coroutine's error (CheckReturned).
+            Wait.TryReadReturn<T>(Returned!, out var result);
+            completion.TrySetResult(result);
         }
     }
 }

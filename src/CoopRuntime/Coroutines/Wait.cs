@@ -40,7 +40,9 @@ public readonly struct Wait
     /// <summary>Resume on the next tick of the loop's frame clock (<see cref="EventLoopOptions.FrameRate"/>).</summary>
     public static Wait NextFrame => new(WaitKind.Frames, 1);
 
-    /// <summary>Resume after <paramref name="seconds"/> of loop time (virtual time aware).</summary>
+    /// <summary>
+    /// Resume after <paramref name="seconds"/> of loop time (virtual time aware), rounded to the nearest tick (100 ns).
+    /// </summary>
     /// <param name="seconds">Zero or positive, and finite.</param>
     /// <returns>The instruction.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is negative, infinite or NaN.</exception>
@@ -51,7 +53,11 @@ public readonly struct Wait
             throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "Wait.Seconds needs a finite number of seconds, zero or more.");
         }
 
-        return new(WaitKind.Duration, (long)(seconds * TimeSpan.TicksPerSecond));
+        // Rounded, not truncated (TimeSpan.FromSeconds truncates): 0.57 * 10^7 is 5,699,999.99... in binary floating
+        // point, and truncating made every Wait.Seconds(0.57) one tick short, so a repeating wait drifted. The
+        // largest allowed value rounds to 2^63, past long.MaxValue: saturate instead of relying on the conversion.
+        var ticks = Math.Round(seconds * TimeSpan.TicksPerSecond);
+        return new(WaitKind.Duration, ticks >= long.MaxValue ? long.MaxValue : (long)ticks);
     }
 
     /// <summary>Resume after <paramref name="duration"/> of loop time (virtual time aware).</summary>
@@ -69,9 +75,11 @@ public readonly struct Wait
     }
 
     /// <summary>
-    /// Resume once <paramref name="condition"/> returns true. It is checked once per loop iteration while the loop has
-    /// other work, and once per <see cref="EventLoopOptions.PollInterval"/> while it has none, so an idle loop never
-    /// spins a core. It is checked first on the iteration after the yield.
+    /// Resume once <paramref name="condition"/> returns true. It is checked once per loop iteration, at the end of the
+    /// iteration, while the loop has other work, and once per <see cref="EventLoopOptions.PollInterval"/> while it has
+    /// none, so an idle loop never spins a core. It is checked first on the iteration after the yield (never on the
+    /// iteration of the yield, even when it already holds), and waiting coroutines are checked and resumed in the
+    /// order they started waiting.
     /// </summary>
     /// <param name="condition">Called on the loop thread; an exception it throws faults the coroutine.</param>
     /// <returns>The instruction.</returns>
@@ -177,13 +185,32 @@ public readonly struct Wait
         public T Typed => value;
     }
 
-    /// <summary>Reads a returned value as <typeparamref name="T"/>, or says clearly why it cannot.</summary>
-    internal static T ReadReturn<T>(object returned, string? coroutineName) => returned switch
+    /// <summary>
+    /// Reads a returned value as <typeparamref name="T"/>: the exact type, anything assignable to it, or a null for a
+    /// <typeparamref name="T"/> that can hold null (a null matches no type pattern, so it needs its own case).
+    /// </summary>
+    /// <returns>False when the value cannot be a <typeparamref name="T"/>; <see cref="ReturnMismatch{T}"/> says why.</returns>
+    internal static bool TryReadReturn<T>(object returned, out T value)
     {
-        ReturnValue<T> exact => exact.Typed,
-        ReturnValueBase { Value: T convertible } => convertible,
-        ReturnValueBase other => throw new InvalidCastException(
-            $"Coroutine '{coroutineName}' returned a {other.Type} with Wait.Return, but it was started as Coroutine<{typeof(T)}>."),
-        _ => throw new InvalidOperationException("Not a Wait.Return value."),
-    };
+        switch (returned)
+        {
+            case ReturnValue<T> exact:
+                value = exact.Typed;
+                return true;
+            case ReturnValueBase { Value: T convertible }:
+                value = convertible;
+                return true;
+            case ReturnValueBase { Value: null } when default(T) is null:
+                value = default!;
+                return true;
+            default:
+                value = default!;
+                return false;
+        }
+    }
+
+    /// <summary>The error for a <see cref="Return{T}"/> value that <see cref="TryReadReturn{T}"/> refused.</summary>
+    internal static InvalidCastException ReturnMismatch<T>(object returned, string coroutine) => new(
+        $"Coroutine {coroutine} returned a {((ReturnValueBase)returned).Type} with Wait.Return, but it was started as " +
+        $"Coroutine<{typeof(T)}>. Return a {typeof(T)}, or start it with the type it returns.");
 }
