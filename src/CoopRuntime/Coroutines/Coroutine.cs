@@ -290,7 +290,7 @@ public class Coroutine
 
             case WaitKind.Until:
             case WaitKind.While:
-                // _waitValue holds the number of the first poll allowed to check the condition (see AddConditionWaiter).
+                // _waitValue holds the iteration in which the wait started (see AddConditionWaiter).
                 Suspend(wait.Kind, wait.Target, _loop.AddConditionWaiter(this));
                 return false;
 
@@ -450,8 +450,8 @@ public class Coroutine
     /// <summary>The frame at which a frame wait ends.</summary>
     internal long FrameTarget => _waitValue;
 
-    /// <summary>For a condition wait: the number of the first condition poll allowed to check it.</summary>
-    internal long FirstConditionPoll => _waitValue;
+    /// <summary>For a condition wait: the loop iteration in which it started.</summary>
+    internal long ConditionWaitStarted => _waitValue;
 
     /// <summary>Evaluates the condition of a Wait.Until/Wait.While. May throw (the caller fails the coroutine).</summary>
     internal bool ConditionHolds()

@@ -14,10 +14,6 @@ public sealed partial class EventLoop
     private readonly List<Coroutine> _frameReady = new();
     private Action? _pollConditions;
 
-    // Condition polls are numbered; a waiter records the first poll allowed to check it (see AddConditionWaiter).
-    private long _conditionPolls;
-    private bool _pollingConditions;
-    private PollBoundary? _pollBoundary;
     private bool _stoppingCoroutines;
 
     /// <summary>
@@ -99,40 +95,16 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Adds a coroutine that starts a Wait.Until/Wait.While, and arms the poll if it is the first.</summary>
-    /// <returns>The number of the first poll allowed to check its condition: the poll of the next iteration.</returns>
-    /// <remarks>
-    /// While the poller is set, the loop appends it to every batch it builds, so a poll runs last in each iteration.
-    /// Which poll is "the next iteration's" depends on when the wait starts:
-    /// <list type="bullet">
-    /// <item>inside a poll (a coroutine it resumed waits again): this iteration's poll has already looked: the next.</item>
-    /// <item>while no poller is set: this batch was built without a poll: the next (and the poller is set now).</item>
-    /// <item>later in the batch that set the poller: the same. The boundary timer tells this batch from the next one:
-    /// it turns Due when the loop builds the next batch, before anything in that batch runs.</item>
-    /// <item>otherwise this batch ends with a poll, which must not check a wait that started in its own iteration:
-    /// the poll after that.</item>
-    /// </list>
-    /// </remarks>
+    /// <returns>The iteration in which the wait started: its condition is first checked by a later iteration's poll.</returns>
     internal long AddConditionWaiter(Coroutine coroutine)
     {
         _conditionWaiters.Add(coroutine);
-        if (_pollingConditions)
-        {
-            return _conditionPolls + 1;
-        }
-
         if (_iterationPoller is null)
         {
             SetIterationPoller(_pollConditions ??= PollConditions);
-            _pollBoundary ??= new PollBoundary();
-            if (_pollBoundary.State == TimerNodeState.Idle)
-            {
-                ScheduleTimer(_pollBoundary, Now); // already due: it only marks where the next batch begins
-            }
-
-            return _conditionPolls + 1;
         }
 
-        return _pollBoundary?.State == TimerNodeState.Scheduled ? _conditionPolls + 1 : _conditionPolls + 2;
+        return Iteration;
     }
 
     /// <summary>
@@ -142,55 +114,46 @@ public sealed partial class EventLoop
     /// </summary>
     private void PollConditions()
     {
-        var poll = ++_conditionPolls;
+        var iteration = Iteration;
         var waiting = _conditionWaiters;
         var kept = 0;
-        _pollingConditions = true;
-        try
+        for (var i = 0; i < waiting.Count; i++)
         {
-            for (var i = 0; i < waiting.Count; i++)
+            var coroutine = waiting[i];
+            if (!coroutine.IsWaitingOnCondition)
             {
-                var coroutine = waiting[i];
-                if (!coroutine.IsWaitingOnCondition)
-                {
-                    continue; // stopped while waiting
-                }
-
-                if (coroutine.FirstConditionPoll > poll)
-                {
-                    waiting[kept++] = coroutine; // started waiting in this iteration
-                    continue;
-                }
-
-                bool holds;
-                try
-                {
-                    holds = coroutine.ConditionHolds();
-                }
-                catch (Exception exception)
-                {
-                    coroutine.FailWhileWaiting(exception);
-                    continue;
-                }
-
-                if (holds)
-                {
-                    _conditionReady.Add(coroutine);
-                }
-                else
-                {
-                    waiting[kept++] = coroutine;
-                }
+                continue; // stopped while waiting
             }
 
-            waiting.RemoveRange(kept, waiting.Count - kept);
-            ResumeAll(_conditionReady);
-        }
-        finally
-        {
-            _pollingConditions = false;
+            if (coroutine.ConditionWaitStarted == iteration)
+            {
+                waiting[kept++] = coroutine; // started waiting in this iteration: checked from the next one on
+                continue;
+            }
+
+            bool holds;
+            try
+            {
+                holds = coroutine.ConditionHolds();
+            }
+            catch (Exception exception)
+            {
+                coroutine.FailWhileWaiting(exception);
+                continue;
+            }
+
+            if (holds)
+            {
+                _conditionReady.Add(coroutine);
+            }
+            else
+            {
+                waiting[kept++] = coroutine;
+            }
         }
 
+        waiting.RemoveRange(kept, waiting.Count - kept);
+        ResumeAll(_conditionReady);
         if (_conditionWaiters.Count == 0)
         {
             SetIterationPoller(null);
@@ -240,17 +203,5 @@ public sealed partial class EventLoop
         }
 
         ready.Clear();
-    }
-
-    /// <summary>
-    /// A timer that does nothing when it fires. Scheduled already due when the condition poller is armed, it turns Due
-    /// when the loop builds its next batch, before any callback of that batch runs (the TimerNode invariant): while it
-    /// is still Scheduled, the loop is still in the batch that armed the poller, which has no poll at its end.
-    /// </summary>
-    private sealed class PollBoundary : TimerNode
-    {
-        protected internal override void Fire()
-        {
-        }
     }
 }

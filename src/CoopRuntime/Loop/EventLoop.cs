@@ -62,6 +62,7 @@ public sealed partial class EventLoop : IDisposable
     private readonly FrameTicker? _frameTicker;
     private readonly TimeSpan _pollInterval;
     private Action? _iterationPoller;
+    private bool _pollerJustArmed;
 
     /// <summary>Creates a loop. It does nothing until one of the run methods is called.</summary>
     /// <param name="options">Clock, error handling and shutdown settings; null for the defaults.</param>
@@ -141,6 +142,9 @@ public sealed partial class EventLoop : IDisposable
     public long Frame => _frameTicker?.Frame ?? 0;
 
     internal FrameTicker? FrameTicker => _frameTicker;
+
+    /// <summary>How many iterations the loop has begun; lets "not before the next iteration" rules compare numbers.</summary>
+    internal long Iteration { get; private set; }
 
     internal int ReadyCount => _ready.Count;
 
@@ -393,6 +397,8 @@ public sealed partial class EventLoop : IDisposable
     /// </summary>
     private void RunOnce()
     {
+        Iteration++;
+
         // 1. Wait for something to do: not at all when work is ready or a stop is pending; otherwise until the
         //    next timer is due, another thread posts, or the driver reports I/O.
         _driver.Wait(ComputeWaitTimeout());
@@ -403,10 +409,12 @@ public sealed partial class EventLoop : IDisposable
         _inbox.DrainInto(_ready);
 
         // 2. Move due timers into the ready queue, in (deadline, scheduling order).
+        var idle = _ready.Count == 0 && !_pollerJustArmed;
+        _pollerJustArmed = false;
         if (_timers.LiveCount > 0)
         {
             var now = _clock.Now;
-            if (_ready.Count == 0 && _virtualClock is { AutoAdvance: true } && _timers.TryPeekDeadline(out var next) && next > now)
+            if (idle && _virtualClock is { AutoAdvance: true } && _timers.TryPeekDeadline(out var next) && next > now)
             {
                 // Idle under a virtual clock: nothing can happen before the next timer, so jump to it (or, while
                 // conditions are polled, by at most one poll interval so they are re-checked as often as in real time).
@@ -421,7 +429,7 @@ public sealed partial class EventLoop : IDisposable
 
             _timers.MoveDue(now, _ready);
         }
-        else if (_iterationPoller is not null && _ready.Count == 0 && _virtualClock is { AutoAdvance: true })
+        else if (idle && _iterationPoller is not null && _virtualClock is { AutoAdvance: true })
         {
             _virtualClock.AdvanceTo(_clock.Now + _pollInterval);
         }
@@ -439,7 +447,7 @@ public sealed partial class EventLoop : IDisposable
 
     private TimeSpan ComputeWaitTimeout()
     {
-        if (_ready.Count > 0 || _stopRequested || _inbox.HasPending)
+        if (_ready.Count > 0 || _stopRequested || _inbox.HasPending || _pollerJustArmed)
         {
             return TimeSpan.Zero;
         }
@@ -680,7 +688,13 @@ public sealed partial class EventLoop : IDisposable
     /// Sets (or clears, with null) the one callback the loop runs at the end of every iteration's batch. While one is
     /// set, the loop never blocks longer than <see cref="EventLoopOptions.PollInterval"/>. Loop thread only.
     /// </summary>
-    internal void SetIterationPoller(Action? poller) => _iterationPoller = poller;
+    internal void SetIterationPoller(Action? poller)
+    {
+        // A newly armed poller runs on the very next iteration, without the loop first blocking or jumping time:
+        // what it checks may already hold.
+        _pollerJustArmed = poller is not null && _iterationPoller is null;
+        _iterationPoller = poller;
+    }
 
     /// <summary>Adds a runtime timer node (sleeps, TimeProvider timers). Loop thread only.</summary>
     internal void ScheduleTimer(TimerNode node, TimeSpan deadline) => _timers.Schedule(node, deadline);
