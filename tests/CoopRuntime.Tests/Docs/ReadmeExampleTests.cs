@@ -1,3 +1,6 @@
+using System.Collections;
+using CoopRuntime.Tests.Support;
+
 namespace CoopRuntime.Tests.Docs;
 
 /// <summary>Keeps README.md's example compiling and true: the code below is the README's, verbatim.</summary>
@@ -36,5 +39,45 @@ public class ReadmeExampleTests
         Assert.Equal(42, answer);
         var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(new[] { "a", "b, back on the loop thread", "timer fired" }.Order(), lines.Order());
+    }
+
+    private sealed class Led
+    {
+        public bool IsOn { get; private set; }
+
+        public int Toggles { get; private set; }
+
+        public void Toggle()
+        {
+            IsOn = !IsOn;
+            Toggles++;
+        }
+
+        public void Off() => IsOn = false;
+    }
+
+    // README.md's coroutine example, verbatim.
+    private static IEnumerator Blink(Led led)
+    {
+        try { while (true) { led.Toggle(); yield return Wait.Seconds(0.5); } }
+        finally { led.Off(); }
+    }
+
+    [Fact]
+    public void ReadmeCoroutineExample_StopRunsTheFinallyBlock()
+    {
+        var led = new Led();
+        EventLoop.Run(async () =>
+        {
+            var loop = EventLoop.Current!;
+            Coroutine blink = loop.Start(Blink(led), name: "blink");
+            await EventLoop.Sleep(TimeSpan.FromSeconds(1.75));
+            Assert.True(led.IsOn);
+            blink.Stop();   // led.Off() has run when Stop returns; anyone awaiting blink sees cancellation
+            Assert.False(led.IsOn);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await blink);
+        }, TestLoops.Virtual());
+
+        Assert.Equal(4, led.Toggles);
     }
 }
