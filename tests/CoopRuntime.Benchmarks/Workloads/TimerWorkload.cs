@@ -39,7 +39,7 @@ internal sealed class TimerWorkload(WorkloadSizes sizes) : Workload
 
     public override IEnumerable<string> Notes =>
     [
-        $"The ratio column compares **process CPU time** (all threads), not wall time: no peer can finish before the longest delay ({sizes.TimerMaxDelayMilliseconds} ms).",
+        $"The target compares **process CPU time** (all threads), not wall time: no peer can finish before the longest delay ({sizes.TimerMaxDelayMilliseconds} ms), so wall time mostly measures waiting.",
         "The baseline is the like-for-like CoopRuntime row (one async method per timer awaiting `EventLoop.Sleep`); the CallLater row shows the raw timer cost without async methods.",
     ];
 

@@ -22,15 +22,16 @@ internal sealed class WorkloadResult(Workload workload, IReadOnlyDictionary<Vari
 
     public Variant Find(string variantName) => samples.Keys.Single(v => v.Name == variantName);
 
-    /// <summary>The variant's median of the ratio metric divided by the baseline's: 20 means CoopRuntime needed a twentieth.</summary>
-    public double RatioToBaseline(Variant variant)
+    /// <summary>The variant's median of <paramref name="metric"/> divided by the baseline's: 20 means CoopRuntime needed a twentieth.</summary>
+    public double RatioToBaseline(Variant variant, RatioMetric metric)
     {
         var baseline = samples.Keys.Single(v => v.IsBaseline);
-        var metric = MetricOf(workload.RatioMetric);
-        return Median(variant, metric) / Median(baseline, metric);
+        var value = MetricOf(metric);
+        return Median(variant, value) / Median(baseline, value);
     }
 
-    public double RatioToBaseline(string variantName) => RatioToBaseline(Find(variantName));
+    /// <summary>The ratio in the workload's target metric.</summary>
+    public double RatioToBaseline(string variantName) => RatioToBaseline(Find(variantName), workload.RatioMetric);
 
     public static Func<Sample, double> MetricOf(RatioMetric metric) => metric switch
     {
