@@ -111,7 +111,7 @@ public sealed partial class AsyncLock
     /// </summary>
     internal void Reacquire(Waiter<Releaser> waiter)
     {
-        Debug.Assert(waiter.Number != 0 && waiter.Queue is null, "A condition waiter carries the hold it resumes and sits in no queue.");
+        Debug.Assert(waiter.IsPending && waiter.Number != 0 && waiter.Queue is null, "A condition waiter is pending, carries the hold it resumes, and sits in no queue.");
         if (_hold == 0)
         {
             _hold = waiter.Number;
@@ -139,6 +139,8 @@ public sealed partial class AsyncLock
                 AssertInvariants();
                 return;
             }
+
+            Debug.Assert(next.Queue != _waiters, "A waiter that refuses the lock must have left the queue, or this loop would not end.");
         }
 
         _hold = 0;
