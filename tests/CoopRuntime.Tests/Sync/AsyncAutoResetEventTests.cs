@@ -8,7 +8,7 @@ public class AsyncAutoResetEventTests
     [Fact]
     public void WaitAsync_EventSet_ConsumesTheSignalOnce()
     {
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var signal = new AsyncAutoResetEvent(initialState: true);
             Assert.True(signal.WaitAsync().IsCompletedSuccessfully);
@@ -21,7 +21,7 @@ public class AsyncAutoResetEventTests
     [Fact]
     public void Set_WithNobodyWaitingTwice_IsConsumedByOneWaitOnly()
     {
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var signal = new AsyncAutoResetEvent();
             signal.Set();
@@ -35,7 +35,7 @@ public class AsyncAutoResetEventTests
     [Fact]
     public void Reset_PendingSignal_IsDropped()
     {
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var signal = new AsyncAutoResetEvent(initialState: true);
             signal.Reset();
@@ -50,7 +50,7 @@ public class AsyncAutoResetEventTests
     {
         var order = new List<int>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var signal = new AsyncAutoResetEvent();
             var waiters = Enumerable.Range(0, 4).Select(WaitAsync).ToArray();
@@ -83,7 +83,7 @@ public class AsyncAutoResetEventTests
     {
         var outcomes = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var signal = new AsyncAutoResetEvent();
             using var cts = new CancellationTokenSource();
@@ -102,7 +102,7 @@ public class AsyncAutoResetEventTests
     [Fact]
     public void WaitAsync_OnlyWaiterCanceledThenSet_TheEventStaysSet()
     {
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var signal = new AsyncAutoResetEvent();
             using var cts = new CancellationTokenSource();
@@ -120,7 +120,7 @@ public class AsyncAutoResetEventTests
     {
         var outcomes = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var signal = new AsyncAutoResetEvent();
             using var cts = new CancellationTokenSource();
@@ -146,7 +146,7 @@ public class AsyncAutoResetEventTests
         var resumedInsideSet = 0;
         var setting = false;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var signal = new AsyncAutoResetEvent();
             var waiters = new Task[Count];
@@ -204,7 +204,7 @@ public class AsyncAutoResetEventTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var ping = new AsyncAutoResetEvent();
             var pong = new AsyncAutoResetEvent();
@@ -238,7 +238,7 @@ public class AsyncAutoResetEventTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var signal = new AsyncAutoResetEvent();
             while (!probe.Done)

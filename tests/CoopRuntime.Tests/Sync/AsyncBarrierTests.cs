@@ -17,7 +17,7 @@ public class AsyncBarrierTests
         var log = new List<string>();
         var phasesSeen = new List<long>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var barrier = new AsyncBarrier(3);
             await Task.WhenAll(Enumerable.Range(0, 3).Select(WorkerAsync));
@@ -45,7 +45,7 @@ public class AsyncBarrierTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var barrier = new AsyncBarrier(3, b => log.Add($"action in phase {b.CurrentPhaseNumber}"));
             var first = ArriveAsync("first");
@@ -77,7 +77,7 @@ public class AsyncBarrierTests
         var errors = new List<Exception>();
         var boom = new InvalidOperationException("boom");
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var fail = true;
             var barrier = new AsyncBarrier(2, _ =>
@@ -110,7 +110,7 @@ public class AsyncBarrierTests
     {
         Exception? inner = null;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var barrier = new AsyncBarrier(1, b => b.SignalAndWaitAsync());
             var error = await Assert.ThrowsAsync<BarrierPostPhaseException>(async () => await barrier.SignalAndWaitAsync());
@@ -124,7 +124,7 @@ public class AsyncBarrierTests
     [Fact]
     public void SignalAndWaitAsync_OneParticipant_EveryCallEndsAPhase()
     {
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var barrier = new AsyncBarrier(1);
             for (long phase = 0; phase < 5; phase++)
@@ -141,7 +141,7 @@ public class AsyncBarrierTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var barrier = new AsyncBarrier(3);
             using var cts = new CancellationTokenSource();
@@ -167,7 +167,7 @@ public class AsyncBarrierTests
         var outcome = "";
         var endedEarly = true;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var barrier = new AsyncBarrier(3);
             using var cts = new CancellationTokenSource();
@@ -195,7 +195,7 @@ public class AsyncBarrierTests
     {
         var outcome = "";
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var barrier = new AsyncBarrier(2);
             using var cts = new CancellationTokenSource();
@@ -217,7 +217,7 @@ public class AsyncBarrierTests
         var resumedInsideTheLastArrival = 0;
         var arriving = false;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var barrier = new AsyncBarrier(Count + 1);
             var participants = new Task[Count];
@@ -274,7 +274,7 @@ public class AsyncBarrierTests
         long actions = 0;
         long lastPhase = -1;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var barrier = new AsyncBarrier(4, _ => actions++);
             using var cts = new CancellationTokenSource();

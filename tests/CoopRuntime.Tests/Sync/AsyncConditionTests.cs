@@ -35,7 +35,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             var waiter = WaitOnceAsync(condition, "waiter", log);
@@ -60,7 +60,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             var waiters = Enumerable.Range(0, 3).Select(i => WaitOnceAsync(condition, $"w{i}", log)).ToArray();
@@ -94,7 +94,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             var waiters = Enumerable.Range(0, 5).Select(i => WaitOnceAsync(condition, $"w{i}", log)).ToArray();
@@ -125,7 +125,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             var waiter = WaitOnceAsync(condition, "waiter", log);
@@ -152,7 +152,7 @@ public class AsyncConditionTests
     {
         InvalidOperationException? error = null;
 
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var condition = new AsyncCondition();
             error = Assert.Throws<InvalidOperationException>(() => condition.WaitAsync());
@@ -170,7 +170,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             using var cts = new CancellationTokenSource();
@@ -194,7 +194,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             using var cts = new CancellationTokenSource();
@@ -213,7 +213,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             using var cts = new CancellationTokenSource();
@@ -248,7 +248,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             using var cts = new CancellationTokenSource();
@@ -280,7 +280,7 @@ public class AsyncConditionTests
     {
         var checks = 0;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             using (await condition.Lock.LockAsync())
@@ -300,7 +300,7 @@ public class AsyncConditionTests
         var checks = new List<int>();
         var heldOnReturn = false;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             var items = 0;
@@ -343,7 +343,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             using var cts = new CancellationTokenSource();
@@ -376,7 +376,7 @@ public class AsyncConditionTests
     {
         var log = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             var calls = 0;
@@ -415,7 +415,7 @@ public class AsyncConditionTests
         var resumedInsideNotify = 0;
         var notifying = false;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             var waiters = new Task[Count];
@@ -477,7 +477,7 @@ public class AsyncConditionTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             using var cts = new CancellationTokenSource();
@@ -528,7 +528,7 @@ public class AsyncConditionTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var condition = new AsyncCondition();
             using var cts = new CancellationTokenSource();

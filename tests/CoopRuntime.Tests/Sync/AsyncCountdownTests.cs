@@ -14,7 +14,7 @@ public class AsyncCountdownTests
     [Fact]
     public void WaitAsync_InitialCountZero_CompletesSynchronously()
     {
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var countdown = new AsyncCountdown(0);
             Assert.True(countdown.IsSet);
@@ -28,7 +28,7 @@ public class AsyncCountdownTests
     {
         var order = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var countdown = new AsyncCountdown(3);
             var waiters = Enumerable.Range(0, 3).Select(WaitAsync).ToArray();
@@ -55,7 +55,7 @@ public class AsyncCountdownTests
     [Fact]
     public void Signal_SeveralAtOnce_CountsThemAll()
     {
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var countdown = new AsyncCountdown(5);
             Assert.False(countdown.Signal(3));
@@ -71,7 +71,7 @@ public class AsyncCountdownTests
     {
         InvalidOperationException? error = null;
 
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var countdown = new AsyncCountdown(1);
             error = Assert.Throws<InvalidOperationException>(() => countdown.Signal(2));
@@ -91,7 +91,7 @@ public class AsyncCountdownTests
         var released = false;
         InvalidOperationException? error = null;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var countdown = new AsyncCountdown(1);
             var waiter = WaitAsync();
@@ -120,7 +120,7 @@ public class AsyncCountdownTests
     {
         var rounds = new List<int>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var countdown = new AsyncCountdown(1);
             countdown.Signal();
@@ -151,7 +151,7 @@ public class AsyncCountdownTests
     {
         var outcomes = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var countdown = new AsyncCountdown(1);
             using var cts = new CancellationTokenSource();
@@ -175,7 +175,7 @@ public class AsyncCountdownTests
         var resumedInsideSignal = 0;
         var signalling = false;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var countdown = new AsyncCountdown(1);
             var waiters = new Task[Count];
@@ -228,7 +228,7 @@ public class AsyncCountdownTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var countdown = new AsyncCountdown(2);
             using var cts = new CancellationTokenSource();
@@ -264,7 +264,7 @@ public class AsyncCountdownTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var countdown = new AsyncCountdown(0);
             while (!probe.Done)

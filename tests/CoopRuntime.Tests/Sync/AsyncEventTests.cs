@@ -8,7 +8,7 @@ public class AsyncEventTests
     [Fact]
     public void WaitAsync_EventSet_CompletesSynchronouslyUntilCleared()
     {
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var ready = new AsyncEvent(initialState: true);
             Assert.True(ready.IsSet);
@@ -28,7 +28,7 @@ public class AsyncEventTests
         var order = new List<int>();
         var ranInsideSet = false;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var ready = new AsyncEvent();
             var waiters = Enumerable.Range(0, 5).Select(WaitAsync).ToArray();
@@ -52,7 +52,7 @@ public class AsyncEventTests
     {
         var woke = 0;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var ready = new AsyncEvent();
             var waiters = Enumerable.Range(0, 3).Select(async _ => { await ready.WaitAsync(); woke++; }).ToArray();
@@ -73,7 +73,7 @@ public class AsyncEventTests
     {
         var outcomes = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var ready = new AsyncEvent();
             using var cts = new CancellationTokenSource();
@@ -94,7 +94,7 @@ public class AsyncEventTests
     {
         string? outcome = null;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var ready = new AsyncEvent();
             using var cts = new CancellationTokenSource();
@@ -115,7 +115,7 @@ public class AsyncEventTests
         var resumedInsideSet = 0;
         var setting = false;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var ready = new AsyncEvent();
             var waiters = new Task[Count];
@@ -169,7 +169,7 @@ public class AsyncEventTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var ready = new AsyncEvent(initialState: true);
             while (!probe.Done)
@@ -187,7 +187,7 @@ public class AsyncEventTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var ping = new AsyncEvent();
             var pong = new AsyncEvent();

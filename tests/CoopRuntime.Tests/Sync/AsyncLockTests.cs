@@ -10,7 +10,7 @@ public class AsyncLockTests
     {
         var states = new List<bool>();
 
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var gate = new AsyncLock();
             states.Add(gate.IsLocked);
@@ -35,7 +35,7 @@ public class AsyncLockTests
         var inside = 0;
         var maxInside = 0;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             async Task WorkAsync(int id)
@@ -63,7 +63,7 @@ public class AsyncLockTests
     {
         var order = new List<string>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             var held = await gate.LockAsync();
@@ -98,7 +98,7 @@ public class AsyncLockTests
         var resumed = false;
         var resumedInsideDispose = true;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             var held = await gate.LockAsync();
@@ -126,7 +126,7 @@ public class AsyncLockTests
         var order = new List<string>();
         string? canceledOutcome = null;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             using var cts = new CancellationTokenSource();
@@ -153,7 +153,7 @@ public class AsyncLockTests
         var order = new List<string>();
         string? canceledOutcome = null;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             using var cts = new CancellationTokenSource();
@@ -179,7 +179,7 @@ public class AsyncLockTests
         var order = new List<string>();
         string? outcome = null;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             using var cts = new CancellationTokenSource();
@@ -202,7 +202,7 @@ public class AsyncLockTests
     [Fact]
     public void LockAsync_TokenAlreadyCanceled_ThrowsWithoutTakingAFreeLock()
     {
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             var task = gate.LockAsync(new CancellationToken(canceled: true));
@@ -215,7 +215,7 @@ public class AsyncLockTests
     [Fact]
     public void Releaser_DisposedTwiceOrThroughACopy_ReleasesOnlyItsOwnHold()
     {
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             var first = await gate.LockAsync();
@@ -238,7 +238,7 @@ public class AsyncLockTests
     {
         InvalidOperationException? error = null;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             var held = await gate.LockAsync();
@@ -259,7 +259,7 @@ public class AsyncLockTests
         var maxDepth = 0;
         var depth = 0;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             var held = await gate.LockAsync();
@@ -337,7 +337,7 @@ public class AsyncLockTests
     {
         var gate = new AsyncLock();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             using (await gate.LockAsync())
             {
@@ -353,7 +353,7 @@ public class AsyncLockTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             while (!probe.Done)
@@ -376,7 +376,7 @@ public class AsyncLockTests
         var probe = new AllocationProbe();
         var handOffs = 0;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var gate = new AsyncLock();
             using var cts = new CancellationTokenSource();

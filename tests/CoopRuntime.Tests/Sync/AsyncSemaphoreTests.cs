@@ -22,7 +22,7 @@ public class AsyncSemaphoreTests
     [Fact]
     public void WaitAsync_PermitsFree_CompletesSynchronouslyAndTakesOne()
     {
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var semaphore = new AsyncSemaphore(2);
             Assert.True(semaphore.WaitAsync().IsCompletedSuccessfully);
@@ -40,7 +40,7 @@ public class AsyncSemaphoreTests
         var inside = 0;
         var maxInside = 0;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(3);
             async Task WorkAsync(int id)
@@ -74,7 +74,7 @@ public class AsyncSemaphoreTests
     {
         var order = new List<int>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(0);
             var waiters = Enumerable.Range(0, 5).Select(i => WaitThenRecordAsync(semaphore, i, order)).ToArray();
@@ -98,7 +98,7 @@ public class AsyncSemaphoreTests
     {
         SemaphoreFullException? error = null;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(1, maxCount: 1);
             await semaphore.WaitAsync();
@@ -115,7 +115,7 @@ public class AsyncSemaphoreTests
     [Fact]
     public void Release_Unbounded_GrowsTheCountPastTheInitialCount()
     {
-        TestLoops.RunVirtual(() =>
+        Run(() =>
         {
             var semaphore = new AsyncSemaphore(1);
             semaphore.Release(5);
@@ -131,7 +131,7 @@ public class AsyncSemaphoreTests
         var order = new List<int>();
         string? canceledOutcome = null;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(0);
             using var cts = new CancellationTokenSource();
@@ -156,7 +156,7 @@ public class AsyncSemaphoreTests
         string? outcome = null;
         var nextWaiting = false;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(0);
             using var cts = new CancellationTokenSource();
@@ -179,7 +179,7 @@ public class AsyncSemaphoreTests
     [Fact]
     public void WaitAsync_OnlyWaiterCanceledBeforeARelease_ThePermitIsNotLost()
     {
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(0);
             using var cts = new CancellationTokenSource();
@@ -199,7 +199,7 @@ public class AsyncSemaphoreTests
     {
         var order = new List<int>();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(0);
             using var cts = new CancellationTokenSource();
@@ -225,7 +225,7 @@ public class AsyncSemaphoreTests
         var resumedInsideRelease = 0;
         var releasing = false;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(0);
             var waiters = new Task[Count];
@@ -282,7 +282,7 @@ public class AsyncSemaphoreTests
     {
         var probe = new AllocationProbe();
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(1, maxCount: 1);
             while (!probe.Done)
@@ -302,7 +302,7 @@ public class AsyncSemaphoreTests
         var probe = new AllocationProbe();
         var parked = 0;
 
-        TestLoops.RunVirtual(async () =>
+        Run(async () =>
         {
             var semaphore = new AsyncSemaphore(2, maxCount: 2);
             using var cts = new CancellationTokenSource();

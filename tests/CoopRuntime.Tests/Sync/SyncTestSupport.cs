@@ -1,8 +1,23 @@
+using CoopRuntime.Tests.Support;
+
 namespace CoopRuntime.Tests.Sync;
 
 /// <summary>Helpers shared by the sync primitive tests.</summary>
 internal static class SyncTestSupport
 {
+    /// <summary>How much loop time a test may take before it counts as hung.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Runs <paramref name="main"/> on a loop with an auto-advancing virtual clock, failing with a
+    /// <see cref="TimeoutException"/> if it has not finished after <see cref="Deadline"/> of loop time. A lost wake-up
+    /// leaves the loop idle, the clock jumps to the deadline, and the test fails at once instead of hanging. (Tests that
+    /// wait for thread-pool work use <see cref="TestLoops.RunVirtual"/>: an idle loop would jump to the deadline while
+    /// the other thread runs.)
+    /// </summary>
+    public static void Run(Func<Task> main) =>
+        TestLoops.RunVirtual(() => main().WaitAsync(Deadline, EventLoop.Current!.TimeProvider));
+
     /// <summary>Runs <paramref name="use"/> on a thread-pool thread while the loop waits, and returns what it threw.</summary>
     public static Task<Exception?> ThrownOnAnotherThreadAsync(Action use) => Task.Run<Exception?>(() => Record.Exception(use));
 
