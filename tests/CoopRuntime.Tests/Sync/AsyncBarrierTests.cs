@@ -212,35 +212,11 @@ public class AsyncBarrierTests
     [Fact]
     public void SignalAndWaitAsync_100000Participants_ReleasedInArrivalOrderOnLaterIterations()
     {
-        const int Count = 100_000;
-        var order = new List<int>(Count);
-        var resumedInsideTheLastArrival = 0;
-        var arriving = false;
-
-        Run(async () =>
-        {
-            var barrier = new AsyncBarrier(Count + 1);
-            var participants = new Task[Count];
-            for (var i = 0; i < Count; i++)
-            {
-                participants[i] = ArriveAsync(i);
-            }
-
-            arriving = true;
-            Assert.Equal(0, await barrier.SignalAndWaitAsync());
-            arriving = false;
-            await Task.WhenAll(participants);
-
-            async Task ArriveAsync(int id)
-            {
-                await barrier.SignalAndWaitAsync();
-                resumedInsideTheLastArrival += arriving ? 1 : 0;
-                order.Add(id);
-            }
-        });
-
-        Assert.Equal(0, resumedInsideTheLastArrival);
-        Assert.Equal(Enumerable.Range(0, Count), order);
+        var barrier = new AsyncBarrier(100_001);
+        AssertReleasedInOrderOnLaterIterations(
+            async () => Assert.Equal(0, await barrier.SignalAndWaitAsync()),
+            () => Assert.Equal(0, barrier.SignalAndWaitAsync().Result));     // the last arrival completes at once
+        Assert.Equal(1, barrier.CurrentPhaseNumber);
     }
 
     [Fact]

@@ -410,43 +410,26 @@ public class AsyncConditionTests
     [Fact]
     public void NotifyAll_100000Waiters_EachGetsTheLockBackInWaitOrderOnLaterIterations()
     {
-        const int Count = 100_000;
-        var order = new List<int>(Count);
-        var resumedInsideNotify = 0;
-        var notifying = false;
-
-        Run(async () =>
-        {
-            var condition = new AsyncCondition();
-            var waiters = new Task[Count];
-            for (var i = 0; i < Count; i++)
-            {
-                waiters[i] = WaitAsync(i);
-            }
-
-            using (await condition.Lock.LockAsync())
-            {
-                notifying = true;
-                condition.NotifyAll();
-                notifying = false;
-            }
-
-            await Task.WhenAll(waiters);
-
-            async Task WaitAsync(int id)
+        var condition = new AsyncCondition();
+        AssertReleasedInOrderOnLaterIterations(
+            async () =>
             {
                 using (await condition.Lock.LockAsync())
                 {
                     await condition.WaitAsync();
-                    resumedInsideNotify += notifying ? 1 : 0;
                     Assert.True(condition.Lock.IsLocked);
-                    order.Add(id);
                 }
-            }
-        });
-
-        Assert.Equal(0, resumedInsideNotify);
-        Assert.Equal(Enumerable.Range(0, Count), order);
+            },
+            () =>
+            {
+                var take = condition.Lock.LockAsync();
+                Assert.True(take.IsCompletedSuccessfully);      // every waiter released the lock while waiting
+                using (take.Result)
+                {
+                    condition.NotifyAll();
+                }
+            });
+        Assert.False(condition.Lock.IsLocked);
     }
 
     [Fact]
@@ -472,59 +455,10 @@ public class AsyncConditionTests
         AssertNeedsARunningLoop(() => new AsyncCondition().WaitAsync(), "AsyncCondition.WaitAsync");
     }
 
-    [Fact]
-    public void WaitAsync_ProducerConsumersInSteadyState_AllocatesNothing()
-    {
-        var probe = new AllocationProbe();
-
-        Run(async () =>
-        {
-            var condition = new AsyncCondition();
-            using var cts = new CancellationTokenSource();
-            var items = 0;
-            var consumers = Enumerable.Range(0, 4).Select(_ => ConsumeAsync()).ToArray();
-            while (!probe.Done)
-            {
-                using (await condition.Lock.LockAsync(cts.Token))
-                {
-                    items++;
-                    condition.Notify();
-                }
-
-                await EventLoop.Yield();
-            }
-
-            using (await condition.Lock.LockAsync())
-            {
-                items = int.MaxValue / 2;
-                condition.NotifyAll();
-            }
-
-            await Task.WhenAll(consumers);
-
-            async Task ConsumeAsync()
-            {
-                while (!probe.Done)
-                {
-                    using (await condition.Lock.LockAsync(cts.Token))
-                    {
-                        while (items == 0)
-                        {
-                            await condition.WaitAsync(cts.Token);
-                        }
-
-                        items--;
-                        probe.Count();
-                    }
-                }
-            }
-        });
-
-        probe.AssertAllocatedNothing();
-    }
-
-    [Fact]
-    public void WaitForAsync_ProducerConsumersInSteadyState_AllocatesNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Wait_ProducerAndConsumersInSteadyState_AllocatesNothing(bool useWaitFor)
     {
         var probe = new AllocationProbe();
 
@@ -540,7 +474,14 @@ public class AsyncConditionTests
                 using (await condition.Lock.LockAsync(cts.Token))
                 {
                     items++;
-                    condition.NotifyAll();
+                    if (useWaitFor)
+                    {
+                        condition.NotifyAll();      // every consumer re-checks; one takes the item, the rest wait again
+                    }
+                    else
+                    {
+                        condition.Notify();
+                    }
                 }
 
                 await EventLoop.Yield();
@@ -560,7 +501,16 @@ public class AsyncConditionTests
                 {
                     using (await condition.Lock.LockAsync(cts.Token))
                     {
-                        await condition.WaitForAsync(available, cts.Token);
+                        if (useWaitFor)
+                        {
+                            await condition.WaitForAsync(available, cts.Token);
+                        }
+
+                        while (items == 0)
+                        {
+                            await condition.WaitAsync(cts.Token);
+                        }
+
                         items--;
                         probe.Count();
                     }

@@ -147,34 +147,11 @@ public class AsyncLockTests
         Assert.Equal("canceled", canceledOutcome);
     }
 
-    [Fact]
-    public void LockAsync_CancelThenReleaseInTheSameCallback_TheLockGoesToTheNextWaiter()
-    {
-        var order = new List<string>();
-        string? canceledOutcome = null;
-
-        Run(async () =>
-        {
-            var gate = new AsyncLock();
-            using var cts = new CancellationTokenSource();
-            var held = await gate.LockAsync();
-            var canceled = OutcomeAsync(async () => { using (await gate.LockAsync(cts.Token)) { order.Add("canceled"); } });
-            var next = TakeAsync(gate, "next", order);
-
-            cts.Cancel();       // its cancel item has not run yet...
-            held.Dispose();     // ...but the release sees the cancellation and passes the lock on
-
-            canceledOutcome = await canceled;
-            await next;
-            Assert.False(gate.IsLocked);
-        });
-
-        Assert.Equal("canceled", canceledOutcome);
-        Assert.Equal(new[] { "next" }, order);
-    }
-
-    [Fact]
-    public void LockAsync_ReleaseThenCancelInTheSameCallback_TheWaiterKeepsTheLockItWasGiven()
+    [Theory]
+    [InlineData(true, "canceled", new[] { "next" })]
+    [InlineData(false, "completed", new[] { "waiter", "next" })]
+    public void LockAsync_CancelAndReleaseInTheSameCallback_WhicheverTheLoopSeesFirstWins(
+        bool cancelFirst, string expectedOutcome, string[] expectedOrder)
     {
         var order = new List<string>();
         string? outcome = null;
@@ -184,19 +161,27 @@ public class AsyncLockTests
             var gate = new AsyncLock();
             using var cts = new CancellationTokenSource();
             var held = await gate.LockAsync();
-            var granted = OutcomeAsync(async () => { using (await gate.LockAsync(cts.Token)) { order.Add("granted"); } });
+            var waiter = OutcomeAsync(async () => { using (await gate.LockAsync(cts.Token)) { order.Add("waiter"); } });
             var next = TakeAsync(gate, "next", order);
 
-            held.Dispose();     // the lock is handed over first...
-            cts.Cancel();       // ...so the cancellation comes too late to matter
+            if (cancelFirst)
+            {
+                cts.Cancel();       // its cancel item has not run yet, but the release sees the cancellation...
+                held.Dispose();     // ...and passes the lock on
+            }
+            else
+            {
+                held.Dispose();     // the lock is handed over first...
+                cts.Cancel();       // ...so the cancellation comes too late to matter: the waiter keeps the lock
+            }
 
-            outcome = await granted;
+            outcome = await waiter;
             await next;
             Assert.False(gate.IsLocked);
         });
 
-        Assert.Equal("completed", outcome);
-        Assert.Equal(new[] { "granted", "next" }, order);
+        Assert.Equal(expectedOutcome, outcome);
+        Assert.Equal(expectedOrder, order);
     }
 
     [Fact]

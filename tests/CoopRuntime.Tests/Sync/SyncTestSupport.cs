@@ -39,6 +39,44 @@ internal static class SyncTestSupport
         Assert.Contains("needs an EventLoop running on this thread", error.Message);
     }
 
+    /// <summary>
+    /// Parks <paramref name="count"/> waiters (each one call of <paramref name="wait"/>, in order), then calls
+    /// <paramref name="releaseAll"/> once, in one callback, and asserts the rule for mass releases: the stack
+    /// does not overflow, no waiter resumes inside <paramref name="releaseAll"/>, and all resume in the order they
+    /// waited.
+    /// </summary>
+    public static void AssertReleasedInOrderOnLaterIterations(Func<ValueTask> wait, Action releaseAll, int count = 100_000)
+    {
+        var order = new List<int>(count);
+        var releasing = false;
+        var resumedInsideRelease = 0;
+
+        Run(async () =>
+        {
+            var waiters = new Task[count];
+            for (var i = 0; i < count; i++)
+            {
+                waiters[i] = WaitAsync(i);
+            }
+
+            releasing = true;
+            releaseAll();
+            releasing = false;
+            await Task.WhenAll(waiters);
+        });
+
+        Assert.Equal(0, resumedInsideRelease);
+        Assert.Equal(count, order.Count);
+        Assert.Equal(Enumerable.Range(0, count), order);
+
+        async Task WaitAsync(int id)
+        {
+            await wait();
+            resumedInsideRelease += releasing ? 1 : 0;
+            order.Add(id);
+        }
+    }
+
     /// <summary>Awaits <paramref name="wait"/> and reports whether it was cancelled, so races can be asserted plainly.</summary>
     public static async Task<string> OutcomeAsync(Func<ValueTask> wait)
     {
