@@ -38,7 +38,7 @@ namespace CoopRuntime;
 /// <para><b>Loop-local.</b> No locks; the condition shares its lock's loop binding, and use from another thread
 /// throws <see cref="WrongThreadException"/>. Waits and notifications allocate nothing in steady state.</para>
 /// </remarks>
-[DebuggerDisplay("AsyncCondition waiters = {WaiterCount}, lock = {Lock}")]
+[DebuggerDisplay("AsyncCondition waiters = {WaiterCount}, lock held = {Lock.IsLocked}")]
 public sealed class AsyncCondition
 {
     private const int MaxPooledPredicateWaits = 1024;

@@ -433,6 +433,47 @@ public class AsyncConditionTests
     }
 
     [Fact]
+    public void Run_SpawnedTasksWaitingOnTheConditionAndItsLock_AreCancelledAtShutdownAndLeaveTheLockFree()
+    {
+        var log = new List<string>();
+        var condition = new AsyncCondition();
+
+        Run(async () =>
+        {
+            var loop = EventLoop.Current!;
+            _ = loop.Spawn(ct => WaitOnceAsync(condition, "condition waiter", log, ct));
+            await EventLoop.Yield();
+            await EventLoop.Yield();
+            Assert.Equal(1, condition.WaiterCount);     // parked on the condition, the lock released
+            var holder = await condition.Lock.LockAsync();
+            _ = loop.Spawn(async ct =>
+            {
+                try
+                {
+                    using (await condition.Lock.LockAsync(ct))
+                    {
+                        log.Add("lock waiter got the lock");
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    log.Add("lock waiter canceled");
+                }
+            });
+            await EventLoop.Yield();
+            await EventLoop.Yield();
+            holder.Dispose();           // handed to the lock waiter, which resumes on the next iteration
+            Assert.True(condition.Lock.IsLocked);
+        });
+
+        // Main returned while the lock was being handed to the lock waiter and the condition waiter was parked.
+        // Shutdown cancelled both: the lock waiter had been granted first and kept the lock; the condition waiter took
+        // the lock back after it, then threw.
+        Assert.Equal(new[] { "lock waiter got the lock", "condition waiter canceled, lock held = True" }, log);
+        Assert.False(condition.Lock.IsLocked);
+    }
+
+    [Fact]
     public void Notify_FromAnotherThread_ThrowsWrongThreadException()
     {
         Exception? error = null;
