@@ -68,7 +68,24 @@ internal sealed class WaiterQueue<T>
         Count--;
     }
 
-    /// <summary>Grants <paramref name="value"/> to the longest-waiting waiter, if any.</summary>
-    /// <returns>True if a waiter was granted.</returns>
-    public bool TryGrantFirst(T value) => _head is { } first && first.TryGrant(value);
+    /// <summary>
+    /// Grants <paramref name="value"/> to the longest-waiting waiter that takes it. A waiter whose token was cancelled
+    /// before this grant leaves the queue as cancelled and the grant passes to the next one, so a false result means
+    /// the queue is empty: the caller may keep the value (add the permit back, buffer the item) without losing a wake-up.
+    /// </summary>
+    /// <returns>True if a waiter took the grant.</returns>
+    public bool TryGrantFirst(T value)
+    {
+        while (_head is { } first)
+        {
+            if (first.TryGrant(value))
+            {
+                return true;
+            }
+
+            Debug.Assert(first.Queue != this, "A waiter that refuses a grant must have left the queue, or this loop would not end.");
+        }
+
+        return false;
+    }
 }

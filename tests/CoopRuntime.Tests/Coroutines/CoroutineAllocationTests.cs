@@ -16,6 +16,7 @@ namespace CoopRuntime.Tests.Coroutines;
 /// and requires one of them to read exactly zero. An allocation per step shows in every window (at least 24 bytes ×
 /// 10,000 steps), so this stays a zero-allocation check, not a threshold.
 /// </remarks>
+[Collection(AllocationMeasurements.Name)]
 public class CoroutineAllocationTests
 {
     private const int WarmUp = 1_000;

@@ -8,6 +8,7 @@ namespace CoopRuntime.Tests.Tasks;
 /// steady-state work: the window opens after a warm-up (first-use delegates, the async state machine box, pooled
 /// nodes) and closes before anything that ends the run (completing a task, stopping the loop).
 /// </summary>
+[Collection(AllocationMeasurements.Name)]
 public class SteadyStateAllocationTests
 {
     private const int WarmUp = 1_000;
