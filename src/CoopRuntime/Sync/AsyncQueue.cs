@@ -10,17 +10,18 @@ namespace CoopRuntime;
 /// </summary>
 /// <example>
 /// <code>
-/// var jobs = new AsyncQueue&lt;string&gt;(capacity: 10);       // EnqueueAsync waits while 10 items are queued
-/// group.Spawn(async ct =>
+/// var jobs = new AsyncQueue&lt;string&gt;(capacity: 10);   // EnqueueAsync waits while 10 jobs are queued
+/// var worker = EventLoop.Current!.Spawn(async ct =>
 /// {
 ///     while (true)
 ///     {
 ///         var job = await jobs.DequeueAsync(ct);
-///         try { await HandleAsync(job); } finally { jobs.TaskDone(); }
+///         try { await HandleAsync(job, ct); } finally { jobs.TaskDone(); }
 ///     }
 /// });
 /// await jobs.EnqueueAsync("a");
-/// await jobs.JoinAsync();                                  // every job taken so far was handled
+/// await jobs.JoinAsync();                              // every job enqueued so far was handled
+/// worker.Cancel();
 /// </code>
 /// </example>
 /// <remarks>

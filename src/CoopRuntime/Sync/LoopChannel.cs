@@ -10,12 +10,13 @@ namespace CoopRuntime;
 /// <example>
 /// <code>
 /// var channel = LoopChannel.CreateBounded&lt;int&gt;(capacity: 100);
-/// group.Spawn(async ct =>
+/// var producer = EventLoop.Current!.Spawn(async ct =>
 /// {
-///     for (var i = 0; i &lt; 1000; i++) await channel.Writer.WriteAsync(i, ct);
+///     for (var i = 0; i &lt; 1000; i++) await channel.Writer.WriteAsync(i, ct);   // waits while 100 are buffered
 ///     channel.Writer.Complete();
 /// });
 /// await foreach (var n in channel.Reader.ReadAllAsync()) Console.WriteLine(n);
+/// await producer;
 /// </code>
 /// </example>
 /// <remarks>
