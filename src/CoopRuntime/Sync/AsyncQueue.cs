@@ -141,9 +141,7 @@ public class AsyncQueue<T>
             return default;
         }
 
-        var writer = Waiter<T>.Rent(loop, _waiterPool);
-        writer.Item = item;
-        return writer.ParkUntyped(_writers, cancellationToken);
+        return QueueWaiters.ParkWriter(loop, _waiterPool, _writers, item, cancellationToken);
     }
 
     /// <summary>Adds <paramref name="item"/> if there is room now; never waits.</summary>
@@ -227,10 +225,7 @@ public class AsyncQueue<T>
         _unfinished--;
         if (_unfinished == 0)
         {
-            // Each grant only schedules the joiner's continuation, so this loop runs no user code.
-            while (_joiners.TryGrantFirst(true))
-            {
-            }
+            QueueWaiters.GrantAll(_joiners, true);
         }
 
         AssertInvariants();
@@ -295,12 +290,8 @@ public class AsyncQueue<T>
     private T TakeNext()
     {
         var item = _items.Take();
-        if (_writers.First is { } writer)
+        if (QueueWaiters.TryAdmitFirstWriter(_writers, out var carried))
         {
-            var carried = writer.Item!;
-            writer.Item = default;
-            var granted = writer.TryGrant(default!);
-            Debug.Assert(granted, "Every waiter in a WaiterQueue is pending.");
             _items.Add(carried);
             _unfinished++;
         }

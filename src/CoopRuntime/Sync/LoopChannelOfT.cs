@@ -152,17 +152,13 @@ internal sealed class LoopChannel<T> : Channel<T>
                 CompleteCompletion();
             }
         }
-        else if (_blockedWriters.First is { } writer)
+        else if (QueueWaiters.TryAdmitFirstWriter(_blockedWriters, out var carried))
         {
-            var carried = writer.Item!;
-            writer.Item = default;
-            var granted = writer.TryGrant(default!);
-            Debug.Assert(granted, "Every waiter in a WaiterQueue is pending.");
             _items.Add(carried);
         }
         else
         {
-            GrantAll(_waitingWriters, true);
+            QueueWaiters.GrantAll(_waitingWriters, true);
         }
 
         AssertInvariants();
@@ -195,9 +191,7 @@ internal sealed class LoopChannel<T> : Channel<T>
             return default;
         }
 
-        var writer = Waiter<T>.Rent(loop, _itemWaiterPool);
-        writer.Item = item;
-        return writer.ParkUntyped(_blockedWriters, cancellationToken);
+        return QueueWaiters.ParkWriter(loop, _itemWaiterPool, _blockedWriters, item, cancellationToken);
     }
 
     public ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken)
@@ -241,23 +235,23 @@ internal sealed class LoopChannel<T> : Channel<T>
         // the waiter's continuation, so no user code runs here.
         if (!_blockedReaders.IsEmpty)
         {
-            FailAll(_blockedReaders, ClosedException(_doneWriting));
+            QueueWaiters.FailAll(_blockedReaders, ClosedException(_doneWriting));
         }
 
         if (!_blockedWriters.IsEmpty)
         {
-            FailAll(_blockedWriters, ClosedException(_doneWriting));
+            QueueWaiters.FailAll(_blockedWriters, ClosedException(_doneWriting));
         }
 
         if (error is null)
         {
-            GrantAll(_waitingReaders, false);
-            GrantAll(_waitingWriters, false);
+            QueueWaiters.GrantAll(_waitingReaders, false);
+            QueueWaiters.GrantAll(_waitingWriters, false);
         }
         else
         {
-            FailAll(_waitingReaders, error);
-            FailAll(_waitingWriters, error);
+            QueueWaiters.FailAll(_waitingReaders, error);
+            QueueWaiters.FailAll(_waitingWriters, error);
         }
 
         AssertInvariants();
@@ -277,7 +271,7 @@ internal sealed class LoopChannel<T> : Channel<T>
         if (_items.Count < _capacity)
         {
             _items.Add(item);
-            GrantAll(_waitingReaders, true);
+            QueueWaiters.GrantAll(_waitingReaders, true);
             AssertInvariants();
             return true;
         }
@@ -330,20 +324,6 @@ internal sealed class LoopChannel<T> : Channel<T>
     /// <summary>WaitToReadAsync/WaitToWriteAsync once writing is done: false, or the completion error itself.</summary>
     private static ValueTask<bool> WaitAfterCompletion(Exception doneWriting) =>
         doneWriting == s_doneWritingSentinel ? new ValueTask<bool>(false) : ValueTask.FromException<bool>(doneWriting);
-
-    private static void GrantAll(WaiterQueue<bool> waiters, bool value)
-    {
-        while (waiters.TryGrantFirst(value))
-        {
-        }
-    }
-
-    private static void FailAll<TResult>(WaiterQueue<TResult> waiters, Exception error)
-    {
-        while (waiters.First is { } waiter && waiter.TryFail(error))
-        {
-        }
-    }
 
     [Conditional("DEBUG")]
     private void AssertInvariants()

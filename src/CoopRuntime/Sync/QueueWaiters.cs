@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+
+namespace CoopRuntime;
+
+/// <summary>
+/// The waiter-line steps that queues and channels share, so that both follow one protocol.
+/// </summary>
+/// <remarks>
+/// <para>Blocked writers: a writer that finds no room is a <see cref="Waiter{T}"/> parked (untyped) in the writers'
+/// <see cref="WaiterQueue{T}"/>, carrying its item in <see cref="Waiter{T}.Item"/>. When a slot frees up, the
+/// longest-waiting writer is admitted: its wait completes and its item moves into the buffer in the same step. Until
+/// then the item is only in the waiter, so a writer whose wait is cancelled never wrote it.</para>
+/// <para>Every grant and failure here only schedules the waiter's continuation (see <see cref="Waiter{T}.TryGrant"/>),
+/// so none of these methods runs user code, however many waiters they release. Loop thread only.</para>
+/// </remarks>
+internal static class QueueWaiters
+{
+    /// <summary>Parks a writer that carries <paramref name="item"/> at the tail of <paramref name="writers"/>.</summary>
+    public static ValueTask ParkWriter<T>(
+        EventLoop loop, Stack<Waiter<T>> pool, WaiterQueue<T> writers, T item, CancellationToken cancellationToken)
+    {
+        var writer = Waiter<T>.Rent(loop, pool);
+        writer.Item = item;
+        return writer.ParkUntyped(writers, cancellationToken);
+    }
+
+    /// <summary>
+    /// Admits the longest-waiting writer, if any: completes its wait and hands back the item it carried, which the
+    /// caller must store at once.
+    /// </summary>
+    public static bool TryAdmitFirstWriter<T>(WaiterQueue<T> writers, [MaybeNullWhen(false)] out T item)
+    {
+        if (writers.First is not { } writer)
+        {
+            item = default;
+            return false;
+        }
+
+        item = writer.Item!;
+        writer.Item = default;
+        var granted = writer.TryGrant(default!);
+        Debug.Assert(granted, "Every waiter in a WaiterQueue is pending.");
+        return true;
+    }
+
+    /// <summary>Grants <paramref name="value"/> to every waiter in <paramref name="waiters"/>, in FIFO order.</summary>
+    public static void GrantAll<T>(WaiterQueue<T> waiters, T value)
+    {
+        while (waiters.TryGrantFirst(value))
+        {
+        }
+    }
+
+    /// <summary>Fails every waiter in <paramref name="waiters"/> with <paramref name="error"/>, in FIFO order.</summary>
+    public static void FailAll<T>(WaiterQueue<T> waiters, Exception error)
+    {
+        while (waiters.First is { } waiter && waiter.TryFail(error))
+        {
+        }
+    }
+}
