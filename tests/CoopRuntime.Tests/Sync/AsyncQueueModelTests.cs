@@ -60,28 +60,30 @@ public class AsyncQueueModelTests
     }
 
     private sealed class Run<T>(
-        AsyncQueue<T> queue, Order order, int capacity, int seed, Func<int, int, T> make, Func<T, string> show)
+        AsyncQueue<T> queue, Order order, int capacity, int seed, Func<int, int, T> make, Func<T, string> show) : RandomRun(seed)
     {
-        private readonly Random _random = new(seed);
         private readonly Model _model = new(order, capacity == 0 ? int.MaxValue : capacity);
-        private readonly List<RealOperation> _pending = new();
-        private readonly List<string> _log = new();
-        private int _nextId;
+
+        protected override string Context => $"{order}, capacity {capacity}, seed {Seed}";
+
+        protected override (string Actual, string Expected) Sides => ("queue", "model");
 
         public async Task ExecuteAsync()
         {
             for (var step = 0; step < StepsPerSeed; step++)
             {
                 await StepAsync();
-                Compare();
+                Same("Count", queue.Count, _model.Count);
+                Same("UnfinishedCount", queue.UnfinishedCount, _model.Unfinished);
+                ComparePending();
             }
         }
 
         private async Task StepAsync()
         {
-            var value = _random.Next(1000);
-            var priority = _random.Next(3); // few priorities, so ties (and stability) matter
-            switch (_random.Next(100))
+            var value = Random.Next(1000);
+            var priority = Random.Next(3); // few priorities, so ties (and stability) matter
+            switch (Random.Next(100))
             {
                 case < 18:
                     Same($"TryEnqueue({value}/{priority})", queue.TryEnqueue(make(value, priority)), _model.TryEnqueue(value, priority));
@@ -127,99 +129,37 @@ public class AsyncQueueModelTests
                     Start("JoinAsync", token => Probe(queue.JoinAsync(token)), _model.JoinAsync);
                     break;
                 case < 90:
-                    var cancellable = _pending.Where(p => p.Cancellation is { IsCancellationRequested: false }).ToList();
-                    if (cancellable.Count > 0)
+                    if (PickCancellable() is { } victim)
                     {
-                        var victim = cancellable[_random.Next(cancellable.Count)];
-                        _log.Add($"Cancel #{victim.Id}");
+                        Log.Add($"Cancel #{victim.Id}");
                         victim.Cancellation!.Cancel(); // only posts: the waiter leaves when the loop runs the post
                         _model.RequestCancel(victim.Id);
                     }
 
                     break;
                 default:
-                    _log.Add("Settle");
+                    Log.Add("Settle");
                     await EventLoop.Yield(); // posted cancellations run before this continuation
                     _model.Settle();
                     break;
             }
         }
 
+        /// <summary>Starts an operation on the queue and tells the model.</summary>
         private void Start(string name, Func<CancellationToken, Func<string?>> real, Action<int, bool> model)
         {
-            var id = _nextId++;
-            var kind = _random.Next(10);
-            var cancellation = kind < 4 ? new CancellationTokenSource() : null;
-            var preCancelled = kind == 9;
-            var token = preCancelled ? new CancellationToken(true) : cancellation?.Token ?? CancellationToken.None;
-            _log.Add($"{name} #{id}{(preCancelled ? " (pre-cancelled)" : cancellation is not null ? " (cancellable)" : "")}");
-            _pending.Add(new RealOperation(id, real(token), cancellation));
+            var id = Begin(name, out var token, out var cancellation, out var preCancelled);
+            Track(id, real(token), () => _model.Outcome(id), cancellation);
             model(id, preCancelled);
         }
 
-        private void Compare()
-        {
-            Same("Count", queue.Count, _model.Count);
-            Same("UnfinishedCount", queue.UnfinishedCount, _model.Unfinished);
-            foreach (var operation in _pending.ToList())
-            {
-                var real = operation.Probe();
-                Same($"operation #{operation.Id}", real, _model.Outcome(operation.Id));
-                if (real is not null)
-                {
-                    _pending.Remove(operation);
-                    operation.Cancellation?.Dispose();
-                }
-            }
-        }
+        private Func<string?> Probe(ValueTask<T> task) => Outcomes.Probe(task, show, Describe);
 
-        private void Same<TValue>(string what, TValue real, TValue model)
-        {
-            if (!EqualityComparer<TValue>.Default.Equals(real, model))
-            {
-                Assert.Fail(
-                    $"{order}, capacity {capacity}, seed {seed}: {what} differs: queue {real}, model {model}.\n" +
-                    $"Operations: {string.Join("; ", _log.TakeLast(30))}");
-            }
-        }
+        private static Func<string?> Probe(ValueTask task) => Outcomes.Probe(task, Describe);
 
-        private Func<string?> Probe(ValueTask<T> task) => () =>
-        {
-            if (!task.IsCompleted)
-            {
-                return null;
-            }
-
-            try
-            {
-                return "ok " + show(task.Result);
-            }
-            catch (OperationCanceledException)
-            {
-                return "canceled";
-            }
-        };
-
-        private static Func<string?> Probe(ValueTask task) => () =>
-        {
-            if (!task.IsCompleted)
-            {
-                return null;
-            }
-
-            try
-            {
-                task.GetAwaiter().GetResult();
-                return "ok";
-            }
-            catch (OperationCanceledException)
-            {
-                return "canceled";
-            }
-        };
+        private static string Describe(Exception exception) =>
+            exception is OperationCanceledException ? "canceled" : "error " + exception.GetType().Name;
     }
-
-    private sealed record RealOperation(int Id, Func<string?> Probe, CancellationTokenSource? Cancellation);
 
     /// <summary>The reference: lists and linear scans, written for obviousness rather than speed.</summary>
     private sealed class Model(Order order, int capacity)

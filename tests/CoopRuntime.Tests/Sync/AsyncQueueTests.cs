@@ -625,63 +625,30 @@ public class AsyncQueueTests
     public void DequeueAsync_100000WaitingReadersReleased_ResumeInFifoOrderWithoutReentrancy()
     {
         const int Readers = 100_000;
-        var order = new List<int>(Readers);
-        var received = new int[Readers];
-        var resumedDuringEnqueue = -1;
+        var queue = new AsyncQueue<int>();
 
-        TestLoops.RunVirtual(async () =>
+        var released = ManyWaiters.ReleaseReaders(Readers, () => queue.DequeueAsync(), () =>
         {
-            var queue = new AsyncQueue<int>();
-            var readers = new Task[Readers];
-            for (var i = 0; i < Readers; i++)
-            {
-                readers[i] = ReadAsync(i);
-            }
-
             for (var i = 0; i < Readers; i++)
             {
                 queue.TryEnqueue(i);
             }
-
-            resumedDuringEnqueue = order.Count;
-            await Task.WhenAll(readers);
-
-            async Task ReadAsync(int id)
-            {
-                received[id] = await queue.DequeueAsync();
-                order.Add(id);
-            }
         });
 
-        Assert.Equal(0, resumedDuringEnqueue);
-        Assert.Equal(Enumerable.Range(0, Readers), order);
-        Assert.Equal(Enumerable.Range(0, Readers), received);
+        Assert.Equal(0, released.ResumedDuringRelease);
+        Assert.Equal(Enumerable.Range(0, Readers), released.ResumeOrder);
+        Assert.Equal(Enumerable.Range(0, Readers), released.Received);
+        Assert.All(released.Errors, Assert.Null);
     }
 
     [Fact]
     public void EnqueueAsync_100000BlockedWritersDrained_EnterInFifoOrder()
     {
         const int Writers = 100_000;
-        var taken = new List<int>(Writers);
+        var queue = new AsyncQueue<int>(1);
 
-        TestLoops.RunVirtual(async () =>
-        {
-            var queue = new AsyncQueue<int>(1);
-            queue.TryEnqueue(-1);
-            var writers = new Task[Writers];
-            for (var i = 0; i < Writers; i++)
-            {
-                writers[i] = queue.EnqueueAsync(i).AsTask();
-            }
-
-            queue.TryDequeue(out _);
-            while (queue.TryDequeue(out var item))
-            {
-                taken.Add(item);
-            }
-
-            await Task.WhenAll(writers);
-        });
+        var taken = ManyWaiters.DrainBlockedWriters(
+            Writers, i => queue.EnqueueAsync(i), () => (queue.TryDequeue(out var item), item));
 
         Assert.Equal(Enumerable.Range(0, Writers), taken);
     }

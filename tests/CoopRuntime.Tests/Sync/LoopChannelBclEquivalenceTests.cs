@@ -35,16 +35,17 @@ public class LoopChannelBclEquivalenceTests
         }
     }
 
-    private sealed class Run(string configuration, int seed)
+    private sealed class Run(string configuration, int seed) : RandomRun(seed)
     {
-        private readonly Random _random = new(seed);
         private readonly List<int> _droppedOurs = new();
         private readonly List<int> _droppedBcl = new();
-        private readonly List<Pending> _pending = new();
-        private readonly List<string> _log = new();
         private Channel<int> _ours = null!;
         private Channel<int> _bcl = null!;
         private int _nextValue;
+
+        protected override string Context => $"{configuration}, seed {Seed}";
+
+        protected override (string Actual, string Expected) Sides => ("loop channel", "System.Threading.Channels");
 
         public async Task ExecuteAsync()
         {
@@ -52,7 +53,10 @@ public class LoopChannelBclEquivalenceTests
             for (var step = 0; step < StepsPerSeed; step++)
             {
                 await StepAsync();
-                Compare();
+                Same("Count", _ours.Reader.Count, _bcl.Reader.Count);
+                Same("Completion", _ours.Reader.Completion.Status, _bcl.Reader.Completion.Status);
+                Same("Dropped", string.Join(",", _droppedOurs), string.Join(",", _droppedBcl));
+                ComparePending();
             }
         }
 
@@ -75,8 +79,7 @@ public class LoopChannelBclEquivalenceTests
 
         private async Task StepAsync()
         {
-            var choice = _random.Next(100);
-            switch (choice)
+            switch (Random.Next(100))
             {
                 case < 18:
                 {
@@ -88,7 +91,7 @@ public class LoopChannelBclEquivalenceTests
                 case < 30:
                 {
                     var value = _nextValue++;
-                    Start($"WriteAsync({value})", token => Probe(_ours.Writer.WriteAsync(value, token)), token => Probe(_bcl.Writer.WriteAsync(value, token)));
+                    Start("WriteAsync", token => Probe(_ours.Writer.WriteAsync(value, token)), token => Probe(_bcl.Writer.WriteAsync(value, token)));
                     break;
                 }
 
@@ -118,18 +121,16 @@ public class LoopChannelBclEquivalenceTests
                     Start("WaitToWriteAsync", token => Probe(_ours.Writer.WaitToWriteAsync(token)), token => Probe(_bcl.Writer.WaitToWriteAsync(token)));
                     break;
                 case < 96:
-                    var cancellable = _pending.Where(p => p.Cancellation is not null).ToList();
-                    if (cancellable.Count > 0)
+                    if (PickCancellable() is { } victim)
                     {
-                        var victim = cancellable[_random.Next(cancellable.Count)];
-                        _log.Add($"Cancel {victim.Name}");
+                        Log.Add($"Cancel #{victim.Id}");
                         victim.Cancellation!.Cancel();
                         await EventLoop.Yield(); // the loop channel sees the cancellation one iteration later
                     }
 
                     break;
                 default:
-                    var error = _random.Next(3) switch
+                    var error = Random.Next(3) switch
                     {
                         0 => null,
                         1 => new InvalidOperationException("failed"),
@@ -140,78 +141,16 @@ public class LoopChannelBclEquivalenceTests
             }
         }
 
+        /// <summary>Starts the same operation on both channels, with one shared token.</summary>
         private void Start(string name, Func<CancellationToken, Func<string?>> ours, Func<CancellationToken, Func<string?>> bcl)
         {
-            var kind = _random.Next(10);
-            var cancellation = kind < 4 ? new CancellationTokenSource() : null;
-            var token = kind == 9 ? new CancellationToken(true) : cancellation?.Token ?? CancellationToken.None;
-            _log.Add(name + (kind == 9 ? " (pre-cancelled)" : cancellation is not null ? " (cancellable)" : ""));
-            _pending.Add(new Pending($"{name}#{_log.Count}", ours(token), bcl(token), cancellation));
+            var id = Begin(name, out var token, out var cancellation, out _);
+            Track(id, ours(token), bcl(token), cancellation);
         }
 
-        private void Compare()
-        {
-            Same("Count", _ours.Reader.Count, _bcl.Reader.Count);
-            Same("Completion", _ours.Reader.Completion.Status, _bcl.Reader.Completion.Status);
-            Same("Dropped", string.Join(",", _droppedOurs), string.Join(",", _droppedBcl));
-            foreach (var pending in _pending.ToList())
-            {
-                var ours = pending.Ours();
-                var bcl = pending.Bcl();
-                Same(pending.Name, ours, bcl);
-                if (ours is not null)
-                {
-                    _pending.Remove(pending);
-                    pending.Cancellation?.Dispose();
-                }
-            }
-        }
+        private static Func<string?> Probe<T>(ValueTask<T> task) => Outcomes.Probe(task, item => $"{item}", Describe);
 
-        private void Same<TValue>(string what, TValue ours, TValue bcl)
-        {
-            if (!EqualityComparer<TValue>.Default.Equals(ours, bcl))
-            {
-                Assert.Fail(
-                    $"{configuration}, seed {seed}: {what} differs: loop channel {ours}, System.Threading.Channels {bcl}.\n" +
-                    $"Operations: {string.Join("; ", _log.TakeLast(30))}");
-            }
-        }
-
-        /// <summary>Reads a value task's outcome once, when it has completed; null while it is pending.</summary>
-        private static Func<string?> Probe<T>(ValueTask<T> task) => () =>
-        {
-            if (!task.IsCompleted)
-            {
-                return null;
-            }
-
-            try
-            {
-                return "ok " + task.Result;
-            }
-            catch (Exception exception)
-            {
-                return Describe(exception);
-            }
-        };
-
-        private static Func<string?> Probe(ValueTask task) => () =>
-        {
-            if (!task.IsCompleted)
-            {
-                return null;
-            }
-
-            try
-            {
-                task.GetAwaiter().GetResult();
-                return "ok";
-            }
-            catch (Exception exception)
-            {
-                return Describe(exception);
-            }
-        };
+        private static Func<string?> Probe(ValueTask task) => Outcomes.Probe(task, Describe);
 
         private static string Describe(Exception exception) => exception switch
         {
@@ -220,6 +159,4 @@ public class LoopChannelBclEquivalenceTests
             _ => "error " + exception.GetType().Name,
         };
     }
-
-    private sealed record Pending(string Name, Func<string?> Ours, Func<string?> Bcl, CancellationTokenSource? Cancellation);
 }

@@ -451,74 +451,33 @@ public abstract class LoopChannelTestBase
     public void ReadAsync_100000WaitingReadersReleasedByWrites_ResumeInFifoOrderWithoutReentrancy()
     {
         const int Readers = 100_000;
-        var order = new List<int>(Readers);
-        var received = new int[Readers];
-        var resumedDuringWrites = -1;
+        var channel = CreateChannel();
 
-        TestLoops.RunVirtual(async () =>
+        var released = ManyWaiters.ReleaseReaders(Readers, () => channel.Reader.ReadAsync(), () =>
         {
-            var channel = CreateChannel();
-            var readers = new Task[Readers];
-            for (var i = 0; i < Readers; i++)
-            {
-                readers[i] = ReadAsync(i);
-            }
-
             for (var i = 0; i < Readers; i++)
             {
                 Assert.True(channel.Writer.TryWrite(i));
             }
-
-            resumedDuringWrites = order.Count;
-            await Task.WhenAll(readers);
-
-            async Task ReadAsync(int id)
-            {
-                received[id] = await channel.Reader.ReadAsync();
-                order.Add(id);
-            }
         });
 
-        Assert.Equal(0, resumedDuringWrites);
-        Assert.Equal(Enumerable.Range(0, Readers), order);
-        Assert.Equal(Enumerable.Range(0, Readers), received);
+        Assert.Equal(0, released.ResumedDuringRelease);
+        Assert.Equal(Enumerable.Range(0, Readers), released.ResumeOrder);
+        Assert.Equal(Enumerable.Range(0, Readers), released.Received);
+        Assert.All(released.Errors, Assert.Null);
     }
 
     [Fact]
-    public void Complete_100000WaitingReaders_AllFailInFifoOrder()
+    public void Complete_100000WaitingReaders_AllFailInFifoOrderWithoutReentrancy()
     {
         const int Readers = 100_000;
-        var order = new List<int>(Readers);
-        var resumedDuringComplete = -1;
+        var channel = CreateChannel();
 
-        TestLoops.RunVirtual(async () =>
-        {
-            var channel = CreateChannel();
-            var readers = new Task[Readers];
-            for (var i = 0; i < Readers; i++)
-            {
-                readers[i] = ReadAsync(i);
-            }
+        var released = ManyWaiters.ReleaseReaders(Readers, () => channel.Reader.ReadAsync(), () => channel.Writer.Complete());
 
-            channel.Writer.Complete();
-            resumedDuringComplete = order.Count;
-            await Task.WhenAll(readers);
-
-            async Task ReadAsync(int id)
-            {
-                try
-                {
-                    await channel.Reader.ReadAsync();
-                }
-                catch (ChannelClosedException)
-                {
-                    order.Add(id);
-                }
-            }
-        });
-
-        Assert.Equal(0, resumedDuringComplete);
-        Assert.Equal(Enumerable.Range(0, Readers), order);
+        Assert.Equal(0, released.ResumedDuringRelease);
+        Assert.Equal(Enumerable.Range(0, Readers), released.ResumeOrder);
+        Assert.All(released.Errors, error => Assert.IsType<ChannelClosedException>(error));
     }
 
     [Fact]
