@@ -290,9 +290,8 @@ public class AsyncQueue<T>
     private T TakeNext()
     {
         var item = _items.Take();
-        if (QueueWaiters.TryAdmitFirstWriter(_writers, out var carried))
+        if (QueueWaiters.TryAdmitFirstWriter(_writers, _items))
         {
-            _items.Add(carried);
             _unfinished++;
         }
 

@@ -152,11 +152,7 @@ internal sealed class LoopChannel<T> : Channel<T>
                 CompleteCompletion();
             }
         }
-        else if (QueueWaiters.TryAdmitFirstWriter(_blockedWriters, out var carried))
-        {
-            _items.Add(carried);
-        }
-        else
+        else if (!QueueWaiters.TryAdmitFirstWriter(_blockedWriters, _items))
         {
             QueueWaiters.GrantAll(_waitingWriters, true);
         }

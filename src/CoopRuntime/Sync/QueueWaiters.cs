@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 
 namespace CoopRuntime;
 
@@ -26,18 +25,20 @@ internal static class QueueWaiters
     }
 
     /// <summary>
-    /// Admits the longest-waiting writer, if any: completes its wait and hands back the item it carried, which the
-    /// caller must store at once.
+    /// Admits the longest-waiting writer, if any: stores the item it carried in <paramref name="storage"/>, then
+    /// completes its wait.
     /// </summary>
-    public static bool TryAdmitFirstWriter<T>(WaiterQueue<T> writers, [MaybeNullWhen(false)] out T item)
+    /// <remarks>Storing comes first, so a writer's wait completes only once its item is in the buffer (if storing
+    /// throws, say from a user's priority comparer, the writer has not been told it wrote).</remarks>
+    /// <returns>True if a writer was admitted.</returns>
+    public static bool TryAdmitFirstWriter<T>(WaiterQueue<T> writers, QueueStorage<T> storage)
     {
         if (writers.First is not { } writer)
         {
-            item = default;
             return false;
         }
 
-        item = writer.Item!;
+        storage.Add(writer.Item!);
         writer.Item = default;
         var granted = writer.TryGrant(default!);
         Debug.Assert(granted, "Every waiter in a WaiterQueue is pending.");
