@@ -64,6 +64,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IPooled
     /// <summary>A number the primitive may attach (a requested count, a priority tie-breaker...).</summary>
     public long Number { get; set; }
 
+    /// <summary>
+    /// A value of the waiter's own type that the primitive parks with it: the item a blocked writer carries until a
+    /// slot frees up. Typed, so that a value-type item is not boxed into <see cref="Payload"/>.
+    /// </summary>
+    public T? Item { get; set; }
+
     public bool IsPending => _core.IsPending;
 
     /// <summary>
@@ -257,6 +263,7 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IPooled
         _registration = default;
         _cancelDeferred = false;
         Payload = null;
+        Item = default;
         Number = 0;
         Canceled = null;
         DefersCancellation = false;

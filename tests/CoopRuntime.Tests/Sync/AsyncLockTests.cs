@@ -301,7 +301,7 @@ public class AsyncLockTests
     }
 
     [Fact]
-    public void LockAsync_FromASecondLoopOnTheSameThread_ThrowsInvalidOperationException()
+    public void LockAsync_FromASecondLoopOnTheSameThread_ThrowsWrongThreadException()
     {
         var gate = new AsyncLock();
         TestLoops.RunVirtual(async () => (await gate.LockAsync()).Dispose());
@@ -313,7 +313,7 @@ public class AsyncLockTests
             return Task.CompletedTask;
         });
 
-        Assert.IsType<InvalidOperationException>(error);
+        Assert.IsType<WrongThreadException>(error);
         Assert.Contains("different EventLoop", error!.Message);
         Assert.Contains("now closed", error.Message);
     }
