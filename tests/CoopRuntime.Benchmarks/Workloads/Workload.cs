@@ -43,6 +43,7 @@ internal abstract class Workload
         new TimerWorkload(sizes),
         new WaitingTasksWorkload(sizes),
         new WaitingTaskMemoryWorkload(sizes),
+        new WaitingTaskPartsWorkload(sizes),
         new SteadyStateAllocationWorkload(sizes),
     ];
 }
