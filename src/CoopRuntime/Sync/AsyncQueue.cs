@@ -35,9 +35,11 @@ namespace CoopRuntime;
 /// waits). A waiter is resumed on the loop's next iteration, never inside the call that released it, so releasing
 /// 100,000 waiters cannot overflow the stack, and they resume in the order they waited.</para>
 /// <para><b>Cancellation.</b> A cancelled wait throws <see cref="OperationCanceledException"/> and leaves the line
-/// without disturbing the others. The cancellation reaches the loop as a callback; if an item (or a slot) was granted
-/// to the waiter before that callback runs, the grant wins: the wait completes normally with the item, and nothing is
-/// lost either way. A token that is already cancelled fails the call at once, even if it could have completed.</para>
+/// without disturbing the others. A waiter whose token already reports cancellation is never granted anything, even
+/// if the cancellation's callback has not reached the loop yet: the item goes to the next reader or stays in the
+/// queue, the slot goes to the next writer, and that cancelled writer's item is never enqueued. An item (or a slot)
+/// granted before the token was cancelled stands: the wait completes normally with it. Nothing is lost either way. A
+/// token that is already cancelled fails the call at once, even if it could have completed.</para>
 /// <para><b>Loop-local.</b> Construct the queue anywhere; it binds to the loop on which it is first used, and from
 /// then on only code that loop runs may use it (<see cref="WrongThreadException"/> otherwise). No locks, no
 /// interlocked operations; waits are pooled, so steady-state use allocates nothing. <see cref="Count"/>,

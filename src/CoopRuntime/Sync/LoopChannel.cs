@@ -38,8 +38,9 @@ namespace CoopRuntime;
 /// hints).</para>
 /// <para><b>Fairness and cancellation</b> follow <see cref="AsyncQueue{T}"/>: blocked readers and writers are served
 /// first come, first served; a cancelled wait leaves the line without disturbing others; an item granted to a reader
-/// before its cancellation reached the loop stays granted (the read completes with it), otherwise it goes to the next
-/// reader or stays buffered. A blocked writer whose wait was cancelled never wrote its item.</para>
+/// before its token was cancelled stays granted (the read completes with it); once the token reports cancellation,
+/// the reader is passed over even if the cancellation has not reached the loop yet, and the item goes to the next
+/// reader or stays buffered. A blocked writer whose token was cancelled before a slot freed never wrote its item.</para>
 /// </remarks>
 public static class LoopChannel
 {

@@ -13,8 +13,9 @@ namespace CoopRuntime;
 /// <para>The behaviour follows System.Threading.Channels' BoundedChannel step for step, minus the lock: the same
 /// hand-off of an item to a blocked reader, the same promotion of a blocked writer into a freed slot, the same drop
 /// modes, the same completion rules and exceptions. What differs: waits park through pooled <see cref="Waiter{T}"/>s,
-/// every continuation is scheduled on the loop (never run inside the call that released it), and a cancellation
-/// takes effect when its callback reaches the loop, so a grant made before that wins.</para>
+/// every continuation is scheduled on the loop (never run inside the call that released it), and a cancelled wait
+/// completes when its callback reaches the loop. Until then it is still parked, but, as in the BCL, it is never granted
+/// an item or slot once its token reports cancellation (see <see cref="Waiter{T}"/>): the grant passes on.</para>
 /// <para>Invariants (checked by <see cref="AssertInvariants"/> in debug builds):</para>
 /// <list type="bullet">
 /// <item>Readers (<c>ReadAsync</c>, <c>WaitToReadAsync</c>) wait only while the buffer is empty and writing is not done:

@@ -155,6 +155,45 @@ public class AsyncPriorityQueueTests
     }
 
     [Fact]
+    public void EnqueueAsync_ComparerCancelsTheWritersTokenWhileItsItemIsStored_TheWriteStands()
+    {
+        var wrote = false;
+        var remaining = new List<int>();
+
+        TestLoops.RunVirtual(async () =>
+        {
+            using var cts = new CancellationTokenSource();
+            var cancelOnCompare = false;
+            var comparer = Comparer<int>.Create((x, y) =>
+            {
+                if (cancelOnCompare)
+                {
+                    cts.Cancel(); // user code cancels the writer's token while the queue stores the writer's item
+                }
+
+                return x.CompareTo(y);
+            });
+            var queue = new AsyncPriorityQueue<int, int>(2, comparer);
+            queue.TryEnqueue(1, 1);
+            queue.TryEnqueue(2, 2);
+            var write = queue.EnqueueAsync(3, 3, cts.Token).AsTask();
+            cancelOnCompare = true;
+            queue.TryDequeue(out _, out _); // admits the writer: storing its item compares priorities
+            cancelOnCompare = false;
+            await Task.WhenAny(write);
+            wrote = write.IsCompletedSuccessfully;
+            await EventLoop.Yield();
+            while (queue.TryDequeue(out var element, out _))
+            {
+                remaining.Add(element);
+            }
+        });
+
+        Assert.True(wrote);                        // its item is in the queue, so it was written
+        Assert.Equal(new[] { 2, 3 }, remaining);   // exactly once
+    }
+
+    [Fact]
     public void Capacity_Bounded_IsReportedAndValidated()
     {
         Assert.Equal(3, new AsyncPriorityQueue<int, int>(3).Capacity);

@@ -9,9 +9,12 @@ namespace CoopRuntime.Tests.Sync;
 /// which pending operations have completed and with what.
 /// </summary>
 /// <remarks>
-/// Cancellation is modelled as it happens on the loop: <c>Cancel()</c> only posts; the waiter leaves when the loop
-/// runs the posted item (a "settle" step here). Between the two, grants still reach the waiter and win, so random
-/// sequences exercise the cancel-versus-grant race in both orders.
+/// Cancellation is modelled as it happens on the loop: <c>Cancel()</c> only posts, and the waiter leaves when the loop
+/// runs the posted item (a "settle" step here). Between the two, a grant that reaches the waiter finds its token
+/// already cancelled: the waiter leaves as cancelled then and there, and the grant passes to the next waiter (the item
+/// goes to the next reader or stays queued; the slot goes to the next writer, and the cancelled writer's item is never
+/// enqueued). A grant made before <c>Cancel()</c> stands, and the later settle leaves it alone. Random sequences
+/// exercise both orders.
 /// </remarks>
 public class AsyncQueueModelTests
 {
@@ -180,10 +183,9 @@ public class AsyncQueueModelTests
 
         public bool TryEnqueue(int value, int priority)
         {
-            if (_readers.Count > 0)
+            if (TakeFirstWaiting(_readers, id => id) is { } reader)
             {
-                _outcomes[_readers[0]] = "ok " + Show(value, priority);
-                _readers.RemoveAt(0);
+                _outcomes[reader] = "ok " + Show(value, priority);
                 Unfinished++;
                 return true;
             }
@@ -246,7 +248,7 @@ public class AsyncQueueModelTests
             {
                 foreach (var joiner in _joiners)
                 {
-                    _outcomes[joiner] = "ok";
+                    _outcomes[joiner] = _cancelRequested.Contains(joiner) ? "canceled" : "ok";
                 }
 
                 _joiners.Clear();
@@ -273,7 +275,10 @@ public class AsyncQueueModelTests
 
         public void RequestCancel(int id) => _cancelRequested.Add(id);
 
-        /// <summary>The posted cancellations run: each waiter still waiting leaves; one already granted keeps its grant.</summary>
+        /// <summary>
+        /// The posted cancellations run: each waiter still waiting leaves; one already granted (before its
+        /// <c>Cancel()</c>) keeps its grant, and one a grant already found cancelled has left.
+        /// </summary>
         public void Settle()
         {
             foreach (var id in _cancelRequested)
@@ -293,16 +298,36 @@ public class AsyncQueueModelTests
             var index = NextIndex();
             var (value, priority, _) = _items[index];
             _items.RemoveAt(index);
-            if (_writers.Count > 0)
+            if (TakeFirstWaiting(_writers, w => w.Id) is { } writer)
             {
-                var writer = _writers[0];
-                _writers.RemoveAt(0);
                 _items.Add((writer.Value, writer.Priority, _sequence++));
                 Unfinished++;
                 _outcomes[writer.Id] = "ok";
             }
 
             return Show(value, priority);
+        }
+
+        /// <summary>
+        /// Removes and returns the longest waiter whose cancellation has not been requested: the waiters before it, whose
+        /// tokens already report cancellation, leave as cancelled on the way (the grant passes over them). Null if none.
+        /// </summary>
+        private TWaiter? TakeFirstWaiting<TWaiter>(List<TWaiter> waiters, Func<TWaiter, int> idOf)
+            where TWaiter : struct
+        {
+            while (waiters.Count > 0)
+            {
+                var first = waiters[0];
+                waiters.RemoveAt(0);
+                if (!_cancelRequested.Contains(idOf(first)))
+                {
+                    return first;
+                }
+
+                _outcomes[idOf(first)] = "canceled";
+            }
+
+            return null;
         }
 
         private int NextIndex()

@@ -294,7 +294,60 @@ public class AsyncQueueTests
     }
 
     [Fact]
-    public void DequeueAsync_CancelRequestedThenItemGrantedInTheSameIteration_KeepsTheItem()
+    public void DequeueAsync_CancelRequestedThenItemEnqueuedInTheSameIteration_CancelWinsAndTheItemGoesToTheNextReader()
+    {
+        var firstCancelled = false;
+        var secondGot = 0;
+        var count = -1;
+        var unfinished = -1;
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var queue = new AsyncQueue<int>();
+            using var cts = new CancellationTokenSource();
+            var first = queue.DequeueAsync(cts.Token).AsTask();
+            var second = queue.DequeueAsync();
+            cts.Cancel();          // the cancellation is only posted to the loop, but the token reports it...
+            queue.TryEnqueue(42);  // ...so the grant passes over the first reader
+            firstCancelled = (await Task.WhenAny(first)).IsCanceled;
+            secondGot = await second;
+            count = queue.Count;
+            unfinished = queue.UnfinishedCount;
+        });
+
+        Assert.True(firstCancelled);
+        Assert.Equal(42, secondGot);
+        Assert.Equal(0, count);
+        Assert.Equal(1, unfinished);
+    }
+
+    [Fact]
+    public void DequeueAsync_CancelRequestedThenItemEnqueuedInTheSameIteration_CancelWinsAndTheItemStaysQueued()
+    {
+        var cancelled = false;
+        var remaining = new List<int>();
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var queue = new AsyncQueue<int>();
+            using var cts = new CancellationTokenSource();
+            var read = queue.DequeueAsync(cts.Token).AsTask();
+            cts.Cancel();
+            Assert.True(queue.TryEnqueue(42)); // no reader takes it: it is queued
+            cancelled = (await Task.WhenAny(read)).IsCanceled;
+            await EventLoop.Yield();           // the posted cancel item runs and finds nothing to do
+            while (queue.TryDequeue(out var item))
+            {
+                remaining.Add(item);
+            }
+        });
+
+        Assert.True(cancelled);
+        Assert.Equal(new[] { 42 }, remaining);
+    }
+
+    [Fact]
+    public void DequeueAsync_ItemGrantedThenCancelRequestedInTheSameIteration_KeepsTheItem()
     {
         var item = 0;
         var count = -1;
@@ -304,9 +357,10 @@ public class AsyncQueueTests
             var queue = new AsyncQueue<int>();
             using var cts = new CancellationTokenSource();
             var read = queue.DequeueAsync(cts.Token);
-            cts.Cancel();          // the cancellation is posted to the loop...
-            queue.TryEnqueue(42);  // ...and the grant, in this same iteration, gets there first
+            queue.TryEnqueue(42); // granted while the token is not cancelled: the grant stands
+            cts.Cancel();
             item = await read;
+            await EventLoop.Yield();
             count = queue.Count;
         });
 
@@ -318,6 +372,7 @@ public class AsyncQueueTests
     public void DequeueAsync_GrantScheduledBeforeTheCancelInTheNextIteration_KeepsTheItem()
     {
         var item = 0;
+        var count = -1;
 
         TestLoops.RunVirtual(async () =>
         {
@@ -325,12 +380,19 @@ public class AsyncQueueTests
             var queue = new AsyncQueue<int>();
             using var cts = new CancellationTokenSource();
             var read = queue.DequeueAsync(cts.Token);
-            loop.CallSoon(() => queue.TryEnqueue(42)); // runs before the cancel item
-            cts.Cancel();
+
+            // Both run next iteration, the grant first: it is made while the token is not cancelled yet, so it stands
+            // and the cancellation that follows finds nothing to cancel. (A grant merely scheduled before Cancel() but
+            // run after it is made to a cancelled waiter and passes on: see the CancelRequestedThen... tests.)
+            loop.CallSoon(() => queue.TryEnqueue(42));
+            loop.CallSoon(cts.Cancel);
             item = await read;
+            await EventLoop.Yield();
+            count = queue.Count;
         });
 
         Assert.Equal(42, item);
+        Assert.Equal(0, count);
     }
 
     [Fact]
@@ -411,7 +473,40 @@ public class AsyncQueueTests
     }
 
     [Fact]
-    public void EnqueueAsync_SlotFreesBeforeTheCancelReachesTheLoop_TheWriteSucceeds()
+    public void EnqueueAsync_CancelRequestedThenSlotFreedInTheSameIteration_CancelWinsAndTheWriteIsNotMade()
+    {
+        var remaining = new List<int>();
+        var cancelled = false;
+        var unfinished = -1;
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var queue = new AsyncQueue<int>(1);
+            queue.TryEnqueue(1);
+            using var cts = new CancellationTokenSource();
+            var write = queue.EnqueueAsync(2, cts.Token).AsTask();
+            var next = queue.EnqueueAsync(3).AsTask();
+            cts.Cancel();                      // only posted, but the token reports it...
+            Assert.True(queue.TryDequeue(out var first)); // ...so the freed slot passes over writer 2 to writer 3
+            remaining.Add(first);
+            cancelled = (await Task.WhenAny(write)).IsCanceled;
+            await next;
+            await EventLoop.Yield();
+            while (queue.TryDequeue(out var item))
+            {
+                remaining.Add(item);
+            }
+
+            unfinished = queue.UnfinishedCount;
+        });
+
+        Assert.True(cancelled);
+        Assert.Equal(new[] { 1, 3 }, remaining); // 2 was never enqueued; nothing was lost
+        Assert.Equal(2, unfinished);
+    }
+
+    [Fact]
+    public void EnqueueAsync_SlotFreedThenCancelRequestedInTheSameIteration_TheWriteStands()
     {
         var remaining = new List<int>();
 
@@ -421,9 +516,10 @@ public class AsyncQueueTests
             queue.TryEnqueue(1);
             using var cts = new CancellationTokenSource();
             var write = queue.EnqueueAsync(2, cts.Token);
+            queue.TryDequeue(out _); // the slot goes to the writer before its token is cancelled
             cts.Cancel();
-            queue.TryDequeue(out _); // same iteration: the slot goes to the writer first
             await write;
+            await EventLoop.Yield();
             while (queue.TryDequeue(out var item))
             {
                 remaining.Add(item);

@@ -10,9 +10,11 @@ namespace CoopRuntime.Tests.Sync;
 /// and the items dropped.
 /// </summary>
 /// <remarks>
-/// Cancellation is the one place the two differ by design: the BCL cancels inside <c>Cancel()</c>, a loop channel
-/// when the cancellation reaches the loop. So after cancelling, the test lets one iteration pass before comparing,
-/// and does nothing else in between (the same-iteration race is covered by the model test and the unit tests).
+/// Cancellation differs in one respect by design: the BCL completes a cancelled wait inside <c>Cancel()</c>, a loop
+/// channel when the cancellation reaches the loop. Who gets an item or slot does not differ: like the BCL, a loop
+/// channel never grants one to a waiter whose token already reports cancellation. So after cancelling, the test lets
+/// one iteration pass before comparing (until then the loop channel's cancelled wait still looks pending), and does
+/// nothing else in between (grants and completion in that window are covered by the model test and the unit tests).
 /// </remarks>
 public class LoopChannelBclEquivalenceTests
 {

@@ -91,7 +91,62 @@ public class LoopChannelBoundedTests : LoopChannelTestBase
     }
 
     [Fact]
-    public void WriteAsync_SlotFreesBeforeTheCancelReachesTheLoop_TheWriteSucceeds()
+    public void WriteAsync_CancelRequestedThenSlotFreedInTheSameIteration_CancelWinsAndTheWriteIsNotMade()
+    {
+        var cancelled = false;
+        var read = new List<int>();
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var channel = LoopChannel.CreateBounded<int>(1);
+            channel.Writer.TryWrite(1);
+            using var cts = new CancellationTokenSource();
+            var write = channel.Writer.WriteAsync(2, cts.Token).AsTask();
+            var next = channel.Writer.WriteAsync(3).AsTask();
+            cts.Cancel();                         // only posted, but the token reports it...
+            Assert.True(channel.Reader.TryRead(out var first)); // ...so the slot passes over writer 2 to writer 3
+            read.Add(first);
+            cancelled = (await Task.WhenAny(write)).IsCanceled;
+            await next;
+            await EventLoop.Yield();
+            while (channel.Reader.TryRead(out var item))
+            {
+                read.Add(item);
+            }
+        });
+
+        Assert.True(cancelled);
+        Assert.Equal(new[] { 1, 3 }, read); // 2 was never written; nothing was lost
+    }
+
+    [Fact]
+    public void WriteAsync_CancelRequestedThenSlotFreedWithNoOtherWriter_TheSlotStaysFree()
+    {
+        var cancelled = false;
+        var count = -1;
+        var canWrite = false;
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var channel = LoopChannel.CreateBounded<int>(1);
+            channel.Writer.TryWrite(1);
+            using var cts = new CancellationTokenSource();
+            var write = channel.Writer.WriteAsync(2, cts.Token).AsTask();
+            var waitToWrite = channel.Writer.WaitToWriteAsync().AsTask();
+            cts.Cancel();
+            channel.Reader.TryRead(out _); // the cancelled writer is passed over: waiting WaitToWriteAsync calls wake
+            cancelled = (await Task.WhenAny(write)).IsCanceled;
+            canWrite = await waitToWrite;
+            count = channel.Reader.Count;
+        });
+
+        Assert.True(cancelled);
+        Assert.True(canWrite);
+        Assert.Equal(0, count);
+    }
+
+    [Fact]
+    public void WriteAsync_SlotFreedThenCancelRequestedInTheSameIteration_TheWriteStands()
     {
         var item = 0;
 
@@ -101,9 +156,10 @@ public class LoopChannelBoundedTests : LoopChannelTestBase
             channel.Writer.TryWrite(1);
             using var cts = new CancellationTokenSource();
             var write = channel.Writer.WriteAsync(2, cts.Token);
+            channel.Reader.TryRead(out _); // the slot goes to the writer before its token is cancelled
             cts.Cancel();
-            channel.Reader.TryRead(out _);
             await write;
+            await EventLoop.Yield();
             channel.Reader.TryRead(out item);
         });
 

@@ -126,21 +126,97 @@ public abstract class LoopChannelTestBase
     }
 
     [Fact]
-    public void ReadAsync_CancelRequestedThenItemWrittenInTheSameIteration_KeepsTheItem()
+    public void ReadAsync_CancelRequestedThenItemWrittenInTheSameIteration_CancelWinsAndTheItemGoesToTheNextReader()
+    {
+        var cancelled = false;
+        var second = 0;
+        var count = -1;
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var channel = CreateChannel();
+            using var cts = new CancellationTokenSource();
+            var first = channel.Reader.ReadAsync(cts.Token).AsTask();
+            var next = channel.Reader.ReadAsync();
+            cts.Cancel();                 // only posted, but the token reports it...
+            channel.Writer.TryWrite(5);   // ...so the item passes over the first reader, as in the BCL
+            cancelled = (await Task.WhenAny(first)).IsCanceled;
+            second = await next;
+            count = channel.Reader.Count;
+        });
+
+        Assert.True(cancelled);
+        Assert.Equal(5, second);
+        Assert.Equal(0, count);
+    }
+
+    [Fact]
+    public void ReadAsync_CancelRequestedThenItemWrittenInTheSameIteration_CancelWinsAndTheItemStaysBuffered()
+    {
+        var cancelled = false;
+        var remaining = new List<int>();
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var channel = CreateChannel();
+            using var cts = new CancellationTokenSource();
+            var read = channel.Reader.ReadAsync(cts.Token).AsTask();
+            cts.Cancel();
+            Assert.True(channel.Writer.TryWrite(5));
+            cancelled = (await Task.WhenAny(read)).IsCanceled;
+            await EventLoop.Yield(); // the posted cancel item runs and finds nothing to do
+            while (channel.Reader.TryRead(out var item))
+            {
+                remaining.Add(item);
+            }
+        });
+
+        Assert.True(cancelled);
+        Assert.Equal(new[] { 5 }, remaining);
+    }
+
+    [Fact]
+    public void ReadAsync_ItemWrittenThenCancelRequestedInTheSameIteration_KeepsTheItem()
     {
         var item = 0;
+        var count = -1;
 
         TestLoops.RunVirtual(async () =>
         {
             var channel = CreateChannel();
             using var cts = new CancellationTokenSource();
             var read = channel.Reader.ReadAsync(cts.Token);
+            channel.Writer.TryWrite(5); // granted while the token is not cancelled: the grant stands
             cts.Cancel();
-            channel.Writer.TryWrite(5);
             item = await read;
+            await EventLoop.Yield();
+            count = channel.Reader.Count;
         });
 
         Assert.Equal(5, item);
+        Assert.Equal(0, count);
+    }
+
+    [Fact]
+    public void Complete_ReaderWhoseCancelIsRequestedButNotYetOnTheLoop_IsCancelledNotClosed()
+    {
+        var cancelled = false;
+        var closed = false;
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var channel = CreateChannel();
+            using var cts = new CancellationTokenSource();
+            var first = channel.Reader.ReadAsync(cts.Token).AsTask();
+            var second = channel.Reader.ReadAsync().AsTask();
+            cts.Cancel();              // the BCL would have cancelled the read inside Cancel()
+            channel.Writer.Complete();
+            cancelled = (await Task.WhenAny(first)).IsCanceled;
+            closed = (await Task.WhenAny(second)).Exception?.InnerException is ChannelClosedException;
+        });
+
+        Assert.True(cancelled);
+        Assert.True(closed);
     }
 
     [Fact]
