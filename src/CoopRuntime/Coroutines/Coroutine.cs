@@ -170,7 +170,9 @@ public class Coroutine
             return; // stopped meanwhile, or a late wake-up from a wait that already ended
         }
 
-        if (!TryTakeWaitOutcome(out var failure, out var canceled))
+        // Only task and coroutine waits have an outcome to check; the common waits (null, timers, conditions,
+        // frames) leave no target and go straight to the step.
+        if (_waitTarget is not null && !TryTakeWaitOutcome(out var failure, out var canceled))
         {
             Finish(canceled ? FinishKind.Stopped : FinishKind.Faulted, failure);
             return;
