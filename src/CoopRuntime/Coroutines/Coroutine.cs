@@ -100,11 +100,7 @@ public class Coroutine
         _ => DescribeWait(),
     };
 
-    internal EventLoop Loop => _loop;
-
     internal int LiveIndex { get; set; } = -1;
-
-    internal int WaitDepth => _depth + 1;
 
     private string State => _state switch
     {

@@ -58,15 +58,12 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IPooled
 
     internal Waiter<T>? Next;
 
-    /// <summary>Free-form payload for the primitive (an item a blocked writer carries, a requested count...).</summary>
-    public object? Payload { get; set; }
-
     /// <summary>A number the primitive may attach (a requested count, a priority tie-breaker...).</summary>
     public long Number { get; set; }
 
     /// <summary>
     /// A value of the waiter's own type that the primitive parks with it: the item a blocked writer carries until a
-    /// slot frees up. Typed, so that a value-type item is not boxed into <see cref="Payload"/>.
+    /// slot frees up. Typed, so that a value-type item is not boxed.
     /// </summary>
     public T? Item { get; set; }
 
@@ -262,7 +259,6 @@ internal sealed class Waiter<T> : IValueTaskSource<T>, IValueTaskSource, IPooled
         _cancellationToken = default;
         _registration = default;
         _cancelDeferred = false;
-        Payload = null;
         Item = default;
         Number = 0;
         Canceled = null;

@@ -50,8 +50,6 @@ internal struct LoopOperationCore<TResult>
     /// <summary>True until a result, an error or a cancellation is set.</summary>
     public readonly bool IsPending => _status == Pending;
 
-    /// <summary>True when an awaiter has registered its continuation and not been resumed yet.</summary>
-    public readonly bool HasContinuation => _continuation is not null;
 
     /// <summary>Readies the core for a new use (the <see cref="Version"/> already moved on in <see cref="GetResult"/>).</summary>
     public void Reset()
