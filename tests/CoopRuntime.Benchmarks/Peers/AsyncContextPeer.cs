@@ -42,54 +42,12 @@ internal static class AsyncContextPeer
 
     // ───── 2. tasks × yields ─────
 
-    public static void YieldTasks(int tasks, int yields) => AsyncContext.Run(() => YieldAll(tasks, yields));
-
-    private static async Task YieldAll(int tasks, int yields)
-    {
-        var all = new Task[tasks];
-        for (var i = 0; i < tasks; i++)
-        {
-            all[i] = YieldMany(yields);
-        }
-
-        await Task.WhenAll(all);
-    }
-
-    private static async Task YieldMany(int yields)
-    {
-        for (var i = 0; i < yields; i++)
-        {
-            // Under a SynchronizationContext, Task.Yield posts the continuation to it: one AsyncContext queue item.
-            await Task.Yield();
-        }
-    }
+    public static void YieldTasks(int tasks, int yields) => AsyncContext.Run(() => TaskWorldBodies.YieldAll(tasks, yields));
 
     // ───── 3. timers on the real clock ─────
 
     /// <summary>One async method per delay, each awaiting Task.Delay (a runtime timer) and resuming on the context.</summary>
-    public static void TimersDelay(TimeSpan[] delays) => AsyncContext.Run(async () =>
-    {
-        var done = new Countdown(delays.Length);
-        foreach (var delay in delays)
-        {
-            _ = DelayOnce(delay, done);
-        }
-
-        await done.Task;
-    });
-
-    private static async Task DelayOnce(TimeSpan delay, Countdown done)
-    {
-        try
-        {
-            await Task.Delay(delay);
-            done.Signal();
-        }
-        catch (Exception error)
-        {
-            done.Fail(error);
-        }
-    }
+    public static void TimersDelay(TimeSpan[] delays) => AsyncContext.Run(() => TaskWorldBodies.DelayAll(delays));
 
     // ───── 4. many queued tasks parked on one event ─────
 

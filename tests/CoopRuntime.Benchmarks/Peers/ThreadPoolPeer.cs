@@ -41,52 +41,11 @@ internal static class ThreadPoolPeer
 
     // ───── 2. tasks × yields ─────
 
-    public static void YieldTasks(int tasks, int yields) => Task.Run(() => YieldAll(tasks, yields)).GetAwaiter().GetResult();
-
-    private static async Task YieldAll(int tasks, int yields)
-    {
-        var all = new Task[tasks];
-        for (var i = 0; i < tasks; i++)
-        {
-            all[i] = YieldMany(yields);
-        }
-
-        await Task.WhenAll(all);
-    }
-
-    private static async Task YieldMany(int yields)
-    {
-        for (var i = 0; i < yields; i++)
-        {
-            await Task.Yield();
-        }
-    }
+    public static void YieldTasks(int tasks, int yields) => Task.Run(() => TaskWorldBodies.YieldAll(tasks, yields)).GetAwaiter().GetResult();
 
     // ───── 3. timers on the real clock ─────
 
-    public static void TimersDelay(TimeSpan[] delays) => Task.Run(async () =>
-    {
-        var done = new Countdown(delays.Length);
-        foreach (var delay in delays)
-        {
-            _ = DelayOnce(delay, done);
-        }
-
-        await done.Task;
-    }).GetAwaiter().GetResult();
-
-    private static async Task DelayOnce(TimeSpan delay, Countdown done)
-    {
-        try
-        {
-            await Task.Delay(delay);
-            done.Signal();
-        }
-        catch (Exception error)
-        {
-            done.Fail(error);
-        }
-    }
+    public static void TimersDelay(TimeSpan[] delays) => Task.Run(() => TaskWorldBodies.DelayAll(delays)).GetAwaiter().GetResult();
 
     // ───── 4. many Task.Run bodies parked on one event ─────
 
