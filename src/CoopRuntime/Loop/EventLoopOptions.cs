@@ -37,4 +37,12 @@ public sealed class EventLoopOptions
     /// core. 10 ms by default; must be positive.
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Which I/O driver the loop waits on. <see cref="IoDriverKind.Automatic"/> (the default) picks
+    /// <see cref="IoDriverKind.Epoll"/> on Linux and <see cref="IoDriverKind.Portable"/> elsewhere; both run the same
+    /// networking API. Asking for <see cref="IoDriverKind.Epoll"/> where it is not available throws
+    /// <see cref="PlatformNotSupportedException"/> when the loop is created.
+    /// </summary>
+    public IoDriverKind IoDriver { get; init; }
 }
