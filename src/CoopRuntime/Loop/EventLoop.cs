@@ -801,10 +801,20 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
+    /// <summary>Like <see cref="VerifyThread(string)"/>, for members of other loop-bound types; the name is only formatted on failure.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void VerifyThread(string typeName, string member)
+    {
+        if (Environment.CurrentManagedThreadId != _ownerThreadId)
+        {
+            ThrowWrongThread(member, typeName);
+        }
+    }
+
     [DoesNotReturn]
-    private void ThrowWrongThread(string member) =>
+    private void ThrowWrongThread(string member, string typeName = nameof(EventLoop)) =>
         throw new WrongThreadException(
-            $"EventLoop.{member} was called from thread {Environment.CurrentManagedThreadId}, but this loop belongs to thread " +
+            $"{typeName}.{member} was called from thread {Environment.CurrentManagedThreadId}, but this loop belongs to thread " +
             $"{_ownerThreadId}. From other threads use loop.CallSoonThreadSafe(...), loop.SynchronizationContext.Post(...), " +
             "or Task.Factory.StartNew(..., loop.TaskScheduler).");
 

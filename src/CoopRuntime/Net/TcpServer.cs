@@ -18,7 +18,9 @@ namespace CoopRuntime;
 [DebuggerDisplay("TcpServer {LocalEndPoint}, connections = {ConnectionCount}")]
 public sealed class TcpServer : IDisposable, IAsyncDisposable
 {
-    private const int SO_REUSEPORT = 15;
+    private const int LinuxSolSocket = 1;
+    private const int LinuxSoReuseAddress = 2;
+    private const int LinuxSoReusePort = 15;
 
     private readonly LoopSocket _listener;
     private readonly Dictionary<TcpStream, LoopTask> _connections = new();
@@ -35,7 +37,7 @@ public sealed class TcpServer : IDisposable, IAsyncDisposable
     /// <see cref="LocalEndPoint"/> to learn it) or a <see cref="UnixDomainSocketEndPoint"/> (the path must not exist).</param>
     /// <param name="backlog">How many connections the kernel queues before they are accepted; at least 1.</param>
     /// <param name="reusePort">True to let other sockets (other loops, other processes) listen on the same port
-    /// (<c>SO_REUSEPORT</c>, Linux and BSDs).</param>
+    /// (<c>SO_REUSEPORT</c>, Linux only).</param>
     /// <returns>The listening server.</returns>
     /// <exception cref="SocketException">The address is in use or not available (the message names it).</exception>
     /// <exception cref="InvalidOperationException">No loop runs on this thread.</exception>
@@ -50,8 +52,18 @@ public sealed class TcpServer : IDisposable, IAsyncDisposable
         {
             if (!isUnix)
             {
-                // A restarted server must be able to bind while old connections linger in TIME_WAIT.
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                // A restarted server must be able to bind while old connections linger in TIME_WAIT. On Linux, .NET's
+                // ReuseAddress option also sets SO_REUSEPORT (which would let a second server steal the port), so
+                // the plain SO_REUSEADDR is set directly there.
+                if (OperatingSystem.IsLinux())
+                {
+                    socket.SetRawSocketOption(LinuxSolSocket, LinuxSoReuseAddress, BitConverter.GetBytes(1));
+                }
+                else
+                {
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                }
+
                 if (localEndPoint is IPEndPoint { AddressFamily: AddressFamily.InterNetworkV6 } ip && ip.Address.Equals(IPAddress.IPv6Any))
                 {
                     socket.DualMode = true;
@@ -60,12 +72,12 @@ public sealed class TcpServer : IDisposable, IAsyncDisposable
 
             if (reusePort)
             {
-                if (!OperatingSystem.IsLinux() && !OperatingSystem.IsFreeBSD() && !OperatingSystem.IsMacOS())
+                if (!OperatingSystem.IsLinux())
                 {
-                    throw new PlatformNotSupportedException("reusePort (SO_REUSEPORT) is available on Linux, FreeBSD and macOS only.");
+                    throw new PlatformNotSupportedException("reusePort (SO_REUSEPORT with load balancing across listeners) is available on Linux only.");
                 }
 
-                socket.SetRawSocketOption((int)SocketOptionLevel.Socket, SO_REUSEPORT, BitConverter.GetBytes(1));
+                socket.SetRawSocketOption(LinuxSolSocket, LinuxSoReusePort, BitConverter.GetBytes(1));
             }
 
             socket.Bind(localEndPoint);
@@ -99,7 +111,7 @@ public sealed class TcpServer : IDisposable, IAsyncDisposable
     /// <exception cref="SocketException">Accepting failed, for example because the process ran out of file descriptors.</exception>
     public async ValueTask<TcpStream> AcceptAsync(CancellationToken cancellationToken = default)
     {
-        _listener.Loop.VerifyThread("TcpServer.AcceptAsync");
+        _listener.Loop.VerifyThread(nameof(TcpServer), nameof(AcceptAsync));
         return new TcpStream(await _listener.AcceptAsync(cancellationToken));
     }
 
@@ -142,7 +154,7 @@ public sealed class TcpServer : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(handler);
         var loop = _listener.Loop;
-        loop.VerifyThread("TcpServer.ServeAsync");
+        loop.VerifyThread(nameof(TcpServer), nameof(ServeAsync));
         try
         {
             await foreach (var stream in AcceptAllAsync(cancellationToken))

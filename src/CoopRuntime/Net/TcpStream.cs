@@ -243,7 +243,7 @@ public sealed class TcpStream : Stream
         return ValueTask.CompletedTask;
     }
 
-    private void VerifyThread(string member) => _socket.Loop.VerifyThread($"TcpStream.{member}");
+    private void VerifyThread(string member) => _socket.Loop.VerifyThread(nameof(TcpStream), member);
 
     internal static void ValidatePort(int port)
     {

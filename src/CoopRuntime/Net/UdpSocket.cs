@@ -140,5 +140,5 @@ public sealed class UdpSocket : IDisposable
         }
     }
 
-    private void VerifyThread(string member) => _socket.Loop.VerifyThread($"UdpSocket.{member}");
+    private void VerifyThread(string member) => _socket.Loop.VerifyThread(nameof(UdpSocket), member);
 }
