@@ -44,6 +44,8 @@ internal static class Program
                 }
 
                 return CompareCommand.Run(options, Console.Out);
+            case "echo-server" when args.Length == 3 && int.TryParse(args[2], out var port):
+                return Echo.EchoServers.Run(args[1], port);
             default:
                 Console.Error.WriteLine($"Unknown command '{args[0]}'.");
                 Console.Error.WriteLine(Usage);
