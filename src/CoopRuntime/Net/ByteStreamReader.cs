@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CoopRuntime;
@@ -36,13 +35,14 @@ namespace CoopRuntime;
 /// progress throws <see cref="InvalidOperationException"/>. The reader is not bound to a loop or a thread, so it can
 /// be used from plain async code as well, one call at a time.</para>
 /// <para><b>Allocation.</b> Calls that complete from the buffer allocate nothing, and calls that await the stream
-/// use pooled state machines, so steady-state reading allocates nothing beyond what the stream itself allocates
-/// (<see cref="ReadLineAsync"/> allocates its string). The buffer starts at <c>bufferSize</c> bytes and grows only
+/// reuse one pending-read object per reader, so steady-state reading allocates nothing beyond what the stream itself
+/// allocates (<see cref="ReadLineAsync"/> allocates its string). A caller that awaits on a loop is resumed inline when
+/// the stream's read completes on the loop thread, and through its context otherwise. The buffer starts at <c>bufferSize</c> bytes and grows only
 /// when a message does not fit, up to what the message needs (at most <c>maxLength</c> plus the delimiter); it does
 /// not shrink.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class ByteStreamReader : IAsyncDisposable, IDisposable
+public sealed partial class ByteStreamReader : IAsyncDisposable, IDisposable
 {
     private const int DefaultMaxLength = 65536;
     private const int Idle = 0;
@@ -59,6 +59,7 @@ public sealed class ByteStreamReader : IAsyncDisposable, IDisposable
     private int _end;
     private int _state;
     private bool _disposed;
+    private PendingRead? _pending;
 
     /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
     /// <param name="stream">The stream to read. It must be readable.</param>
@@ -288,158 +289,28 @@ public sealed class ByteStreamReader : IAsyncDisposable, IDisposable
         return _leaveOpen ? default : _stream.DisposeAsync();
     }
 
-    // The slow paths. Each is entered with the reader marked busy and clears the mark when it ends. They use the
-    // pooling builder so that a call that has to await the stream reuses its state machine box instead of allocating
-    // one per call. Awaits use ConfigureAwait(false): the reader has no affinity of its own, and resuming wherever the
-    // stream completed (on a loop, the loop thread) saves a post per read; the caller's own await still resumes on
-    // the caller's context.
+    // Calls that cannot complete from the buffer continue in the reader's one PendingRead, created on first need and
+    // reused by every later call (the reader serves one read at a time). It is a hand-written state machine rather
+    // than an async method because the compiler makes async state machines classes in debug builds, which would
+    // allocate per call there, and because one reusable object per reader needs no pool at all.
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<string?> ReadLineSlowAsync(int window, int maxLength, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var length = await FillUntilAsync(s_newline, window, maxLength, cancellationToken).ConfigureAwait(false);
-            if (length == 0)
-            {
-                return null;
-            }
+    private ValueTask<string?> ReadLineSlowAsync(int window, int maxLength, CancellationToken cancellationToken) =>
+        Pending().StartLine(window, maxLength, cancellationToken);
 
-            if (length < 0)
-            {
-                // The stream ended after a last line without a terminator: that is a line too (asyncio and
-                // TextReader.ReadLine agree).
-                if (BufferedCount > maxLength)
-                {
-                    throw new ReadLimitExceededException(maxLength, BufferedCount);
-                }
-
-                return Encoding.UTF8.GetString(Take(BufferedCount).Span);
-            }
-
-            if (LineContentLength(length) > maxLength)
-            {
-                throw new ReadLimitExceededException(maxLength, BufferedCount);
-            }
-
-            return TakeLine(length);
-        }
-        finally
-        {
-            Exit();
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadOnlyMemory<byte>> ReadUntilSlowAsync(
+    private ValueTask<ReadOnlyMemory<byte>> ReadUntilSlowAsync(
         ReadOnlyMemory<byte> delimiter,
         int window,
         int maxLength,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            var length = await FillUntilAsync(delimiter, window, maxLength, cancellationToken).ConfigureAwait(false);
-            if (length == 0)
-            {
-                return ReadOnlyMemory<byte>.Empty;
-            }
+        CancellationToken cancellationToken) =>
+        Pending().StartUntil(delimiter, window, maxLength, cancellationToken);
 
-            if (length < 0)
-            {
-                throw new EndOfStreamException(
-                    $"The stream ended after {BufferedCount} bytes without the delimiter. Those bytes are still buffered " +
-                    "(BufferedCount) and can be read with ReadAsync.");
-            }
+    private ValueTask<ReadOnlyMemory<byte>> ReadExactlySlowAsync(int count, CancellationToken cancellationToken) =>
+        Pending().StartExactly(count, cancellationToken);
 
-            return Take(length);
-        }
-        finally
-        {
-            Exit();
-        }
-    }
+    private ValueTask<int> ReadSlowAsync(Memory<byte> destination, CancellationToken cancellationToken) =>
+        Pending().StartRead(destination, cancellationToken);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadOnlyMemory<byte>> ReadExactlySlowAsync(int count, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (BufferedCount < count)
-            {
-                if (Commit(await ReadMoreAsync(wanted: count, cap: count, cancellationToken).ConfigureAwait(false)) == 0)
-                {
-                    throw new EndOfStreamException(
-                        $"The stream ended after {BufferedCount} of the {count} bytes requested. Those bytes are still " +
-                        "buffered (BufferedCount) and can be read with ReadAsync.");
-                }
-            }
-
-            return Take(count);
-        }
-        finally
-        {
-            Exit();
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadSlowAsync(Memory<byte> destination, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // A read at least as large as the buffer gains nothing from it: read straight into the destination.
-            if (destination.Length >= _buffer.Length)
-            {
-                return await _stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
-            }
-
-            // A small read fills the buffer instead, so that the next small reads need no call to the stream. An empty
-            // destination lands here too: it waits until data arrives (or the end), like a zero-byte Stream read.
-            Commit(await ReadMoreAsync(wanted: 1, cap: _buffer.Length, cancellationToken).ConfigureAwait(false));
-            return CopyTo(destination.Span);
-        }
-        finally
-        {
-            Exit();
-        }
-    }
-
-    /// <summary>
-    /// Reads until <paramref name="delimiter"/> is buffered within the first <paramref name="window"/> bytes. The
-    /// caller has already searched the bytes buffered before the call.
-    /// </summary>
-    /// <returns>The message's length including its delimiter; 0 if the stream ended with nothing buffered; -1 if it
-    /// ended with a partial message buffered.</returns>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> FillUntilAsync(ReadOnlyMemory<byte> delimiter, int window, int limit, CancellationToken cancellationToken)
-    {
-        var searched = Math.Min(BufferedCount, window);
-        while (true)
-        {
-            // A delimiter must start within the first limit bytes; once window (= limit + delimiter) bytes are
-            // buffered without one, no later byte can change that, so stop reading here rather than buffer more.
-            if (searched >= window)
-            {
-                throw new ReadLimitExceededException(limit, BufferedCount);
-            }
-
-            if (Commit(await ReadMoreAsync(wanted: BufferedCount + 1, cap: window, cancellationToken).ConfigureAwait(false)) == 0)
-            {
-                return BufferedCount == 0 ? 0 : -1;
-            }
-
-            // Resume where the last search stopped, less the bytes that may hold the start of a delimiter split
-            // across reads: every byte is searched about once, however many reads a message takes.
-            var length = Find(delimiter.Span, Math.Max(0, searched - (delimiter.Length - 1)), window);
-            if (length > 0)
-            {
-                return length;
-            }
-
-            searched = Math.Min(BufferedCount, window);
-        }
-    }
+    private PendingRead Pending() => _pending ??= new PendingRead(this);
 
     /// <summary>
     /// Makes room for the buffered bytes to reach <paramref name="wanted"/> in one contiguous run, then starts one
