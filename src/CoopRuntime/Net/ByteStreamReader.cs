@@ -135,7 +135,7 @@ public sealed partial class ByteStreamReader : IAsyncDisposable, IDisposable
         }
 
         // The window has room for a "\r\n" terminator. A "\n" found at its very end after a byte other than "\r" ends a
-        // line one byte too long: the slow path sees the full window and reports the limit.
+        // line one byte too long: PendingRead finds it again and reports the limit.
         var window = Window(maxLength, 2);
         var length = Find(s_newline.Span, 0, window);
         if (length > 0 && LineContentLength(length) <= maxLength)
