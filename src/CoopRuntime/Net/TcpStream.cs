@@ -11,7 +11,7 @@ namespace CoopRuntime;
 /// <remarks>
 /// <para>Get one from <see cref="ConnectAsync(string, int, CancellationToken)"/> or from a <see cref="TcpServer"/>.
 /// It is a <see cref="Stream"/>, so <c>StreamReader</c>, <c>SslStream</c>, <c>PipeReader.Create</c> and
-/// <c>ByteStreamReader</c> work on it.</para>
+/// <see cref="ByteStreamReader"/> work on it.</para>
 /// <para><see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/> completes when every byte is in the
 /// kernel's send buffer: a writer faster than its peer waits there, which is backpressure for free.
 /// <see cref="ReadAsync(Memory{byte}, CancellationToken)"/> returns 0 once the peer has closed its side.</para>

@@ -216,6 +216,73 @@ public abstract class TcpServerTests : NetworkTestBase
     }
 
     [Fact]
+    public void ReadLineAsync_AClientSendingATenMebibyteLine_GetsTheLimitErrorWhileOthersAreServed()
+    {
+        var errors = new List<Exception>();
+        var (otherReplies, oversizedOutcome) = Run(async ct =>
+        {
+            using var server = TcpServer.Listen(AnyLoopbackPort);
+            using var stop = new CancellationTokenSource();
+            var serving = server.ServeAsync(
+                async (connection, token) =>
+                {
+                    var reader = new ByteStreamReader(connection, leaveOpen: true);
+                    try
+                    {
+                        while (await reader.ReadLineAsync(64 * 1024, token) is { } line)
+                        {
+                            await connection.WriteAsync(Encoding.UTF8.GetBytes($"echo: {line}\n"), token);
+                        }
+                    }
+                    catch (ReadLimitExceededException tooLong)
+                    {
+                        errors.Add(tooLong);
+                        await connection.WriteAsync(Encoding.UTF8.GetBytes($"error: line longer than {tooLong.Limit} bytes\n"), token);
+                    }
+                },
+                stop.Token);
+
+            var oversized = SendOversizedLineAsync(server.LocalEndPoint, ct);
+            var replies = new List<string>();
+            for (var i = 0; i < 5; i++)
+            {
+                using var client = await TcpStream.ConnectAsync(server.LocalEndPoint, ct);
+                await client.WriteAsync(Encoding.UTF8.GetBytes($"hello {i}\n"), ct);
+                var reader = new ByteStreamReader(client);
+                replies.Add((await reader.ReadLineAsync(cancellationToken: ct))!);
+            }
+
+            var outcome = await oversized;
+            stop.Cancel();
+            await serving;
+            return (replies, outcome);
+        });
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"echo: hello {i}"), otherReplies);
+        Assert.Equal("error: line longer than 65536 bytes", oversizedOutcome);
+        Assert.Equal(65536, Assert.IsType<ReadLimitExceededException>(Assert.Single(errors)).Limit);
+    }
+
+    private static async Task<string> SendOversizedLineAsync(EndPoint server, CancellationToken cancellationToken)
+    {
+        using var client = await TcpStream.ConnectAsync(server, cancellationToken);
+        var reader = new ByteStreamReader(client);
+        var replying = reader.ReadLineAsync(cancellationToken: cancellationToken).AsTask();
+        try
+        {
+            // The server stops reading after its limit and closes the connection: the rest of the line may be refused.
+            var line = new byte[10 << 20];
+            line.AsSpan().Fill((byte)'x');
+            await client.WriteAsync(line, cancellationToken);
+        }
+        catch (IOException)
+        {
+        }
+
+        return (await replying)!;
+    }
+
+    [Fact]
     public void UnixDomainSocket_EchoesThroughTheSameTypes()
     {
         var path = Path.Combine(Path.GetTempPath(), $"coop-{Guid.NewGuid():N}.sock");
