@@ -1,6 +1,6 @@
 """asyncio echo server in protocol mode (the fast path) for the `compare` TCP echo workload.
 
-Usage: python3 echo_server.py PORT [--uvloop]. Prints "ready" once listening.
+Usage: python3 echo_server.py [--uvloop] PORT. Prints "ready" once listening.
 """
 import asyncio
 import socket
@@ -27,4 +27,4 @@ if __name__ == "__main__":
     if "--uvloop" in sys.argv:
         import uvloop
         uvloop.install()
-    asyncio.run(main(int(sys.argv[1])))
+    asyncio.run(main(int([arg for arg in sys.argv[1:] if not arg.startswith("--")][0])))
