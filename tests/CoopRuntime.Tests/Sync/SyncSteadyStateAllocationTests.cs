@@ -61,6 +61,44 @@ public class SyncSteadyStateAllocationTests
         AssertSomeWindowAllocatedNothing(PingPong(() => new PriorityPipe(new AsyncPriorityQueue<int, int>(1))));
 
     [Fact]
+    public void BoundedChannels_PingPongWithAwaitForeachOverReadAllAsync_AllocatesNothingPerItem()
+    {
+        // Regression: the BCL's ReadAllAsync (a compiler-built async iterator) resumed its consumer through
+        // SynchronizationContext.Post with a new delegate: 64 bytes and an extra loop iteration per awaited item.
+        var meter = new Meter();
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var ping = LoopChannel.CreateBounded<int>(1);
+            var pong = LoopChannel.CreateBounded<int>(1);
+            var echo = EchoAsync(ping.Reader, pong.Writer);
+            for (var i = 0; !meter.Done; i++)
+            {
+                await ping.Writer.WriteAsync(i);
+                if (await pong.Reader.ReadAsync() != i)
+                {
+                    throw new InvalidOperationException($"Sent {i}, got something else back.");
+                }
+
+                meter.RoundTrip();
+            }
+
+            ping.Writer.Complete();
+            await echo;
+        });
+
+        AssertSomeWindowAllocatedNothing(meter);
+
+        static async Task EchoAsync(ChannelReader<int> input, ChannelWriter<int> output)
+        {
+            await foreach (var item in input.ReadAllAsync())
+            {
+                await output.WriteAsync(item);
+            }
+        }
+    }
+
+    [Fact]
     public void BoundedChannels_PingPongWithWaitToReadThenTryRead_AllocatesNothingInSteadyState()
     {
         // The ReadAllAsync pattern written out (its iterator object is a per-enumeration allocation, not per item).
