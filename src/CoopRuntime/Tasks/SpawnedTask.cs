@@ -20,31 +20,42 @@ namespace CoopRuntime;
 [DebuggerDisplay("LoopTask {Name,nq}: {StateName,nq}")]
 internal class SpawnedTask : CancellationTokenSource
 {
-    private Func<CancellationToken, Task>? _work;
-    private Task? _task;
-    private object? _earlyCompletion;
+    // The work until the task starts, then the work's Task: never both, so one field holds either.
+    private object? _workOrTask;
+
+    // What only named, grouped or early-awaited tasks need, in a side object made on first use: 100,000 waiting
+    // tasks are 100,000 of these objects, and every field here is bytes per task.
+    private Extras? _extras;
     private bool _observed;
     private bool _finished;
 
     public SpawnedTask(EventLoop loop, Func<CancellationToken, Task> work, string? name, TaskGroup? group)
     {
         Loop = loop;
-        _work = work;
-        Name = name;
-        Group = group;
+        _workOrTask = work;
+        if (name is not null || group is not null)
+        {
+            _extras = new Extras { Name = name, Group = group };
+        }
     }
 
     public EventLoop Loop { get; }
 
-    public string? Name { get; }
+    public string? Name => _extras?.Name;
 
-    public TaskGroup? Group { get; }
+    public TaskGroup? Group => _extras?.Group;
 
     /// <summary>Position in the loop's live list, for O(1) removal; -1 once finished.</summary>
     public int LiveIndex { get; set; } = -1;
 
     /// <summary>Position in its <see cref="TaskGroup"/>'s list of running children, for O(1) removal.</summary>
-    public int GroupIndex { get; set; } = -1;
+    public int GroupIndex
+    {
+        get => _extras?.GroupIndex ?? -1;
+        set => (_extras ??= new Extras()).GroupIndex = value;
+    }
+
+    private Task? WorkTask => _workOrTask as Task;
 
     public bool IsCompleted => _finished;
 
@@ -54,13 +65,13 @@ internal class SpawnedTask : CancellationTokenSource
         get
         {
             _observed = true;
-            return _task ?? EarlyCompletion();
+            return WorkTask ?? EarlyCompletion();
         }
     }
 
     public void MarkObserved() => _observed = true;
 
-    private string StateName => _finished ? $"finished ({_task?.Status.ToString() ?? "cancelled before start"})" : _task is null ? "waiting to start" : "running";
+    private string StateName => _finished ? $"finished ({WorkTask?.Status.ToString() ?? "cancelled before start"})" : WorkTask is null ? "waiting to start" : "running";
 
     /// <summary>The work item that starts this task on the next iteration.</summary>
     public static unsafe WorkItem StartItem(SpawnedTask task) => WorkItem.FromStatic(&Start, task, null);
@@ -69,8 +80,8 @@ internal class SpawnedTask : CancellationTokenSource
 
     private void Start()
     {
-        var work = _work!;
-        _work = null;
+        var work = (Func<CancellationToken, Task>)_workOrTask!;
+        _workOrTask = null;
         if (IsCancellationRequested)
         {
             Finish();
@@ -92,7 +103,7 @@ internal class SpawnedTask : CancellationTokenSource
             task = FromException(exception);
         }
 
-        _task = task;
+        _workOrTask = task;
         if (task.IsCompleted)
         {
             Finish();
@@ -129,16 +140,17 @@ internal class SpawnedTask : CancellationTokenSource
     {
         _finished = true;
         Loop.RemoveLiveTask(this);
-        if (_earlyCompletion is not null)
+        var task = WorkTask;
+        if (_extras?.EarlyCompletion is { } early)
         {
-            CompleteEarly(_earlyCompletion, _task);
+            CompleteEarly(early, task);
         }
 
-        if (Group is not null)
+        if (Group is { } group)
         {
-            Group.OnChildFinished(this, _task);
+            group.OnChildFinished(this, task);
         }
-        else if (_task is { IsFaulted: true } && !_observed)
+        else if (task is { IsFaulted: true } && !_observed)
         {
             Loop.ScheduleLocal(WorkItem.From(static self => self.ReportIfStillUnobserved(), this));
         }
@@ -149,7 +161,7 @@ internal class SpawnedTask : CancellationTokenSource
         if (!_observed)
         {
             _observed = true;
-            Loop.ReportUnhandledException(SingleOrAggregate(_task!.Exception!));
+            Loop.ReportUnhandledException(SingleOrAggregate(WorkTask!.Exception!));
         }
     }
 
@@ -159,13 +171,14 @@ internal class SpawnedTask : CancellationTokenSource
 
     private Task EarlyCompletion()
     {
-        _earlyCompletion ??= CreateEarlyCompletion();
+        var extras = _extras ??= new Extras();
+        extras.EarlyCompletion ??= CreateEarlyCompletion();
         if (_finished)
         {
-            CompleteEarly(_earlyCompletion, _task);
+            CompleteEarly(extras.EarlyCompletion, WorkTask);
         }
 
-        return EarlyCompletionTask(_earlyCompletion);
+        return EarlyCompletionTask(extras.EarlyCompletion);
     }
 
     internal string Describe() => Name is null ? "an unnamed task" : $"task '{Name}'";
@@ -194,5 +207,14 @@ internal class SpawnedTask : CancellationTokenSource
         {
             completion.TrySetResult();
         }
+    }
+
+    /// <summary>The rarely needed parts of a spawned task.</summary>
+    private sealed class Extras
+    {
+        public string? Name;
+        public TaskGroup? Group;
+        public int GroupIndex = -1;
+        public object? EarlyCompletion;
     }
 }
