@@ -86,6 +86,11 @@ internal sealed class ThreadPoolWork<T> : TaskCompletionSource<T>
         {
             TrySetCanceled(_cancellationToken);
         }
+        else if (_error?.SourceException is OperationCanceledException canceled)
+        {
+            // As Task.Run does: work that gave up through cancellation ends cancelled, not faulted.
+            TrySetCanceled(canceled.CancellationToken);
+        }
         else if (_error is not null)
         {
             TrySetException(_error.SourceException);
