@@ -1,6 +1,12 @@
 using CoopRuntime;
 using CoopRuntime.TestWorker;
 
+// The documented ProcessPool hook: a worker is this same app started with ProcessPool.WorkerArgument.
+if (ProcessPool.IsWorker(args))
+{
+    return ProcessPool.RunWorker(PoolHandlers.Create());
+}
+
 // Modes (the first argument):
 //   signal-demo      EventLoop.Run with a token; Ctrl+C cancels main, finally blocks print markers, exit code 130.
 //   signal-notoken   EventLoop.Run without a token; Ctrl+C abandons main, the spawned task's finally still runs.
