@@ -17,6 +17,12 @@ internal static class Program
           dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- compare [--smoke] [--repetitions N]
               Each workload on CoopRuntime, Nito.AsyncEx AsyncContext and the ThreadPool, as Markdown tables.
               --smoke uses tiny sizes and one repetition (seconds; what CI runs).
+              Ends with the TCP echo comparison: out-of-process servers (CoopRuntime, ThreadPool, Node.js, asyncio,
+              uvloop) under the same C load client.
+          dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- echo [--smoke] [--repetitions N]
+              Only the TCP echo comparison.
+          dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- echo-server KIND PORT
+              One of the .NET echo servers of that comparison (KIND: coop-epoll, coop-portable, threadpool).
         """;
 
     public static int Main(string[] args)
@@ -44,6 +50,18 @@ internal static class Program
                 }
 
                 return CompareCommand.Run(options, Console.Out);
+            case "echo":
+                if (!CompareOptions.TryParse(args.AsSpan(1), out var echoOptions, out var echoError))
+                {
+                    Console.Error.WriteLine(echoError);
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+                }
+
+                Echo.EchoComparison.Run(Console.Out, echoOptions.Smoke, echoOptions.Smoke ? 1 : Math.Min(echoOptions.Repetitions, 3));
+                return 0;
+            case "echo-server" when args.Length == 3 && int.TryParse(args[2], out var port):
+                return Echo.EchoServers.Run(args[1], port);
             default:
                 Console.Error.WriteLine($"Unknown command '{args[0]}'.");
                 Console.Error.WriteLine(Usage);

@@ -31,6 +31,11 @@ public sealed partial class EventLoop : IDisposable
     // Pooled CallLater nodes kept beyond this are left to the GC: enough for steady state, bounded after a burst.
     private const int MaxPooledCallbackTimers = 1 << 16;
 
+    // While callbacks are ready the loop does not block, and it asks the driver for ready I/O only after this many
+    // callbacks have run (Tokio's "event interval"): a poll is a system call, and a chain of one-callback iterations
+    // must not pay one per callback. I/O still cannot starve: at most this many callbacks run between polls.
+    private const int CallbacksBetweenIoPolls = 64;
+
     [ThreadStatic]
     private static EventLoop? t_current;
 
@@ -46,7 +51,7 @@ public sealed partial class EventLoop : IDisposable
     private readonly List<Exception> _errors = new();
 
     private readonly Inbox _inbox = new();
-    private readonly IIoDriver _driver = new PortableDriver();
+    private readonly IIoDriver _driver;
     private readonly LoopSynchronizationContext _synchronizationContext;
     private readonly LoopTaskScheduler _taskScheduler;
     private LoopTimeProvider? _timeProvider;
@@ -63,6 +68,7 @@ public sealed partial class EventLoop : IDisposable
     private readonly TimeSpan _pollInterval;
     private Action? _iterationPoller;
     private bool _pollerJustArmed;
+    private int _callbacksSinceIoPoll;
 
     /// <summary>Creates a loop. It does nothing until one of the run methods is called.</summary>
     /// <param name="options">Clock, error handling and shutdown settings; null for the defaults.</param>
@@ -92,6 +98,7 @@ public sealed partial class EventLoop : IDisposable
                 "EventLoopOptions.FrameRate must be a positive, finite number of ticks per second (at most 10,000,000).");
         }
 
+        _driver = CreateDriver(options.IoDriver);
         _clock = options.Clock ?? new MonotonicClock();
         _pollInterval = options.PollInterval;
         _virtualClock = _clock as VirtualClock;
@@ -107,6 +114,17 @@ public sealed partial class EventLoop : IDisposable
             _frameTicker.Start();
         }
     }
+
+    private IIoDriver CreateDriver(IoDriverKind kind) => kind switch
+    {
+        IoDriverKind.Automatic => EpollDriver.IsSupported ? new EpollDriver(this) : new PortableDriver(this),
+        IoDriverKind.Epoll when EpollDriver.IsSupported => new EpollDriver(this),
+        IoDriverKind.Epoll => throw new PlatformNotSupportedException(
+            "EventLoopOptions.IoDriver is IoDriverKind.Epoll, which needs Linux on x86-64 or arm64. Use IoDriverKind.Automatic " +
+            "to pick the best driver for this machine."),
+        IoDriverKind.Portable => new PortableDriver(this),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "EventLoopOptions.IoDriver is not one of the IoDriverKind values."),
+    };
 
     /// <summary>The loop running on the calling thread, or null when this thread runs none.</summary>
     public static EventLoop? Current => t_current;
@@ -147,6 +165,12 @@ public sealed partial class EventLoop : IDisposable
     internal long Iteration { get; private set; }
 
     internal int ReadyCount => _ready.Count;
+
+    /// <summary>The I/O driver this loop waits on; the networking layer gets its sockets from it.</summary>
+    internal IIoDriver Driver => _driver;
+
+    /// <summary>Which I/O driver this loop uses (see <see cref="EventLoopOptions.IoDriver"/>).</summary>
+    public IoDriverKind IoDriver => _driver is EpollDriver ? IoDriverKind.Epoll : IoDriverKind.Portable;
 
     internal int PendingTimerCount => _timers.LiveCount;
 
@@ -401,9 +425,15 @@ public sealed partial class EventLoop : IDisposable
     {
         Iteration++;
 
-        // 1. Wait for something to do: not at all when work is ready or a stop is pending; otherwise until the
-        //    next timer is due, another thread posts, or the driver reports I/O.
-        _driver.Wait(ComputeWaitTimeout());
+        // 1. Wait for something to do: not at all when work is ready or a stop is pending (then only collect ready
+        //    I/O, every CallbacksBetweenIoPolls callbacks); otherwise until the next timer is due, another thread
+        //    posts, or the driver reports I/O. Completed I/O queues its continuations for this iteration's batch.
+        var timeout = ComputeWaitTimeout();
+        if (timeout != TimeSpan.Zero || (_callbacksSinceIoPoll >= CallbacksBetweenIoPolls && _driver.HasPendingIo))
+        {
+            _callbacksSinceIoPoll = 0;
+            _driver.Wait(timeout);
+        }
 
         // Clear the wake flag before draining: a post that lands after the drain sees the flag clear and signals
         // the driver again, so the next wait returns at once. A post before the drain is drained now.
@@ -444,6 +474,7 @@ public sealed partial class EventLoop : IDisposable
 
         // 3. Run exactly the callbacks that are ready now. What they schedule waits for the next iteration, so a
         //    callback that keeps rescheduling itself cannot starve timers, other threads or I/O (asyncio's rule).
+        _callbacksSinceIoPoll += _ready.Count;
         RunBatch(_ready.Count);
     }
 
@@ -772,10 +803,20 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
+    /// <summary>Like <see cref="VerifyThread(string)"/>, for members of other loop-bound types; the name is only formatted on failure.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void VerifyThread(string typeName, string member)
+    {
+        if (Environment.CurrentManagedThreadId != _ownerThreadId)
+        {
+            ThrowWrongThread(member, typeName);
+        }
+    }
+
     [DoesNotReturn]
-    private void ThrowWrongThread(string member) =>
+    private void ThrowWrongThread(string member, string typeName = nameof(EventLoop)) =>
         throw new WrongThreadException(
-            $"EventLoop.{member} was called from thread {Environment.CurrentManagedThreadId}, but this loop belongs to thread " +
+            $"{typeName}.{member} was called from thread {Environment.CurrentManagedThreadId}, but this loop belongs to thread " +
             $"{_ownerThreadId}. From other threads use loop.CallSoonThreadSafe(...), loop.SynchronizationContext.Post(...), " +
             "or Task.Factory.StartNew(..., loop.TaskScheduler).");
 

@@ -39,6 +39,14 @@ public sealed class EventLoopOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
+    /// Which I/O driver the loop waits on. <see cref="IoDriverKind.Automatic"/> (the default) picks
+    /// <see cref="IoDriverKind.Epoll"/> on Linux and <see cref="IoDriverKind.Portable"/> elsewhere; both run the same
+    /// networking API. Asking for <see cref="IoDriverKind.Epoll"/> where it is not available throws
+    /// <see cref="PlatformNotSupportedException"/> when the loop is created.
+    /// </summary>
+    public IoDriverKind IoDriver { get; init; }
+
+    /// <summary>
     /// Whether the static <see cref="EventLoop.Run(Func{CancellationToken, Task}, EventLoopOptions?)"/> and its overloads
     /// handle Ctrl+C (SIGINT) like Python's <c>asyncio.run</c>: the first Ctrl+C cancels main (the token it was given,
     /// or, for a main without one, the wait for it), the loop shuts down cleanly and <c>Run</c> throws

@@ -41,6 +41,9 @@ internal static class CompareCommand
             output.Flush();
         }
 
+        Echo.EchoComparison.Run(output, options.Smoke, options.Repetitions);
+        output.Flush();
+
         output.WriteLine($"Total time: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s. Load average (1 / 5 / 15 min) at the end: {MachineInfo.LoadAverage()}.");
         return 0;
     }
