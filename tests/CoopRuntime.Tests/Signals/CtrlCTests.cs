@@ -66,6 +66,12 @@ public class CtrlCTests
         Assert.IsNotType<KeyboardInterruptException>(error);
     }
 
+    private static bool IgnoresSigint(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (TestWorkerApp.SIGINT - 1))) != 0;
+    }
+
     private static async Task<(int ExitCode, List<string> Lines)> RunAndInterruptAsync(string mode, int interrupts)
     {
         var info = TestWorkerApp.StartInfo(mode);
@@ -82,6 +88,11 @@ public class CtrlCTests
                 lines.Add(line);
                 if (line == "ready")
                 {
+                    Assert.False(
+                        IgnoresSigint(child.Id),
+                        "The child ignores SIGINT because this test process does (it was started in the background by a shell " +
+                        "without job control, which sets SIGINT to SIG_IGN, and children inherit that). Run the tests in the " +
+                        "foreground or with 'set -m'.");
                     TestWorkerApp.Kill(child.Id, TestWorkerApp.SIGINT);
                 }
                 else if (line == "first-ctrl-c" && interrupts > 1)
