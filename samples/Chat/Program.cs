@@ -48,7 +48,8 @@ EventLoop.Run(async () =>
     catch (OperationCanceledException) when (stop.IsCancellationRequested)
     {
     }
-});
+},
+new EventLoopOptions { HandleCtrlC = false }); // Ctrl+C is handled by the handler above, which stops the server
 return 0;
 
 /// <summary>The members and the broadcast. Loop thread only, so plain collections are safe.</summary>

@@ -22,7 +22,8 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-var loopOptions = new EventLoopOptions { IoDriver = options.Driver };
+// This sample stops itself on Ctrl+C through the handler above, so EventLoop.Run's own Ctrl+C handling is off.
+var loopOptions = new EventLoopOptions { IoDriver = options.Driver, HandleCtrlC = false };
 return options.Client
     ? EventLoop.Run(() => RunClientAsync(options, stop.Token), loopOptions)
     : EventLoop.Run(() => RunServerAsync(options, stop.Token), loopOptions);

@@ -191,12 +191,14 @@ public sealed partial class EventLoop : IDisposable
     /// <param name="main">The program. It starts on the loop thread, and its awaits resume there.</param>
     /// <param name="options">Loop settings; null for the defaults.</param>
     /// <exception cref="InvalidOperationException">This thread already runs a loop.</exception>
+    /// <exception cref="KeyboardInterruptException">Ctrl+C (SIGINT) interrupted the run (see
+    /// <see cref="Run(Func{CancellationToken, Task}, EventLoopOptions?)"/>, whose main can observe it).</exception>
     /// <remarks>Throws what <paramref name="main"/> throws, with its original stack trace. If shutdown also reports
     /// errors, they are thrown together as an <see cref="AggregateException"/>, main's error first.</remarks>
     public static void Run(Func<Task> main, EventLoopOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(main);
-        RunThenClose(new EventLoop(options), main);
+        RunProgram(options, interrupt => UntilInterrupted(main, interrupt));
     }
 
     /// <summary>Like <see cref="Run(Func{Task}, EventLoopOptions?)"/>, returning main's result.</summary>
@@ -208,7 +210,7 @@ public sealed partial class EventLoop : IDisposable
     public static T Run<T>(Func<Task<T>> main, EventLoopOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(main);
-        var task = (Task<T>)RunThenClose(new EventLoop(options), main);
+        var task = (Task<T>)RunProgram(options, interrupt => UntilInterrupted(main, interrupt));
         return task.Result;
     }
 
@@ -872,6 +874,8 @@ public sealed partial class EventLoop : IDisposable
         }
         finally
         {
+            CloseSignalHandlers();
+
             // The last posts from other threads still run; from here on, every post is refused loudly.
             _inbox.Close();
             _inbox.DrainInto(_ready);

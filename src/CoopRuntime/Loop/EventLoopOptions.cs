@@ -45,4 +45,14 @@ public sealed class EventLoopOptions
     /// <see cref="PlatformNotSupportedException"/> when the loop is created.
     /// </summary>
     public IoDriverKind IoDriver { get; init; }
+
+    /// <summary>
+    /// Whether the static <see cref="EventLoop.Run(Func{CancellationToken, Task}, EventLoopOptions?)"/> and its overloads
+    /// handle Ctrl+C (SIGINT) like Python's <c>asyncio.run</c>: the first Ctrl+C cancels main (the token it was given,
+    /// or, for a main without one, the wait for it), the loop shuts down cleanly and <c>Run</c> throws
+    /// <see cref="KeyboardInterruptException"/>; a second Ctrl+C ends the process at once. True by default. Loops
+    /// created with <c>new EventLoop(...)</c> never handle Ctrl+C; add a handler with
+    /// <see cref="EventLoop.AddSignalHandler(System.Runtime.InteropServices.PosixSignal, Action)"/> there.
+    /// </summary>
+    public bool HandleCtrlC { get; init; } = true;
 }

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace CoopRuntime.Tests.Support;
+
+/// <summary>Starts tests/CoopRuntime.TestWorker (built by this project's ProjectReference) and sends it signals.</summary>
+internal static class TestWorkerApp
+{
+    public const int SIGINT = 2;
+    public const int SIGUSR1 = 10; // Linux numbering (x86-64 and ARM)
+
+    /// <summary>The worker's dll, recorded at build time.</summary>
+    public static string DllPath { get; } = typeof(TestWorkerApp).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "TestWorkerPath").Value!;
+
+    /// <summary>The dotnet host: the one running these tests when it is dotnet itself, otherwise the one on PATH.</summary>
+    public static string DotnetHost { get; } =
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath
+        : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath!
+        : "dotnet";
+
+    /// <summary>Start info for <c>dotnet CoopRuntime.TestWorker.dll args...</c>.</summary>
+    public static ProcessStartInfo StartInfo(params string[] args)
+    {
+        if (!File.Exists(DllPath))
+        {
+            throw new FileNotFoundException($"The test worker was not built at {DllPath}; build tests/CoopRuntime.Tests first.", DllPath);
+        }
+
+        var info = new ProcessStartInfo(DotnetHost) { UseShellExecute = false };
+        info.ArgumentList.Add(DllPath);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
+    }
+
+    /// <summary>Sends a signal with kill(2).</summary>
+    public static void Kill(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    // DllImport rather than LibraryImport: the source-generated stub needs unsafe code, which this project does not enable.
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}
