@@ -47,9 +47,7 @@ public sealed class TcpStream : Stream
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         ValidatePort(port);
         var loop = EventLoop.RequireCurrent("TcpStream.ConnectAsync");
-        var addresses = IPAddress.TryParse(host, out var literal)
-            ? new[] { literal }
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var addresses = await LoopDns.GetHostAddressesAsync(host, cancellationToken);
         if (addresses.Length == 0)
         {
             throw new LoopSocketException(SocketError.HostNotFound, $"resolve {host}");
