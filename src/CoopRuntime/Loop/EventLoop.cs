@@ -425,11 +425,12 @@ public sealed partial class EventLoop : IDisposable
     {
         Iteration++;
 
-        // 1. Wait for something to do: not at all when work is ready or a stop is pending (then only collect ready
-        //    I/O, every CallbacksBetweenIoPolls callbacks); otherwise until the next timer is due, another thread
-        //    posts, or the driver reports I/O. Completed I/O queues its continuations for this iteration's batch.
+        // 1. Wait for something to do: not at all when work is ready (then only collect ready I/O, every
+        //    CallbacksBetweenIoPolls callbacks); otherwise until the next timer is due, another thread posts, or the
+        //    driver reports I/O (a zero wait when a stop is pending or a virtual clock is about to jump: I/O that is
+        //    ready still counts). Completed I/O queues its continuations for this iteration's batch.
         var timeout = ComputeWaitTimeout();
-        if (timeout != TimeSpan.Zero || (_callbacksSinceIoPoll >= CallbacksBetweenIoPolls && _driver.HasPendingIo))
+        if (_ready.Count == 0 || (_callbacksSinceIoPoll >= CallbacksBetweenIoPolls && _driver.HasPendingIo))
         {
             _callbacksSinceIoPoll = 0;
             _driver.Wait(timeout);

@@ -27,7 +27,7 @@ public abstract class NetworkTestBase
         EventLoop.Run(() => EventLoop.WithTimeoutAsync(HangGuard, main), Options(unhandled));
 
     /// <summary>A connected pair: a client stream and the server side of the same connection.</summary>
-    protected static async Task<(TcpStream Client, TcpStream Server)> ConnectPairAsync(TcpServer server, CancellationToken cancellationToken)
+    internal static async Task<(TcpStream Client, TcpStream Server)> ConnectPairAsync(TcpServer server, CancellationToken cancellationToken)
     {
         var connecting = TcpStream.ConnectAsync(server.LocalEndPoint, cancellationToken);
         var accepted = await server.AcceptAsync(cancellationToken);
