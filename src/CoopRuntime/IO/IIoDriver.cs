@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 
 namespace CoopRuntime;
@@ -36,6 +37,12 @@ internal interface IIoDriver : IDisposable
 
     /// <summary>Takes over a socket that .NET created and bound (a listener, a datagram socket).</summary>
     LoopSocket Adopt(Socket socket);
+
+    /// <summary>
+    /// Takes over one end of a pipe that <paramref name="owner"/> holds open (a child process's standard stream), or
+    /// returns null when this driver leaves pipes to .NET. Disposing the result disposes <paramref name="owner"/>.
+    /// </summary>
+    LoopSocket? AdoptPipe(SafeHandle pipe, IDisposable owner);
 
     /// <summary>Opens a stream socket connected to <paramref name="remote"/> (an IP or Unix domain endpoint).</summary>
     ValueTask<LoopSocket> ConnectAsync(EndPoint remote, CancellationToken cancellationToken);

@@ -20,8 +20,11 @@ namespace CoopRuntime;
 /// good for closing. Disposing the stream completes pending reads and writes with
 /// <see cref="ObjectDisposedException"/>. Errors from the connection (reset, broken pipe) are
 /// <see cref="IOException"/>s wrapping the <see cref="SocketException"/>, as with <c>NetworkStream</c>.</para>
-/// <para>Thread rule: use it from its loop's thread only. The synchronous <see cref="Read(byte[], int, int)"/> and
-/// <see cref="Write(byte[], int, int)"/> would block the whole loop, so they throw <see cref="NotSupportedException"/>.</para>
+/// <para>Thread rule: use it from its loop's thread. Reads, writes and <c>Dispose</c> that arrive from another thread
+/// hop onto the loop first (BCL adapters such as <c>StreamReader</c> and <c>PipeReader</c> resume on the thread pool
+/// after their internal <c>ConfigureAwait(false)</c> awaits); the other members throw <see cref="WrongThreadException"/>
+/// there. The synchronous <see cref="Read(byte[], int, int)"/> and <see cref="Write(byte[], int, int)"/> would block
+/// the whole loop, so they throw <see cref="NotSupportedException"/>.</para>
 /// </remarks>
 [DebuggerDisplay("TcpStream {LocalEndPoint} → {RemoteEndPoint}")]
 public sealed class TcpStream : Stream
@@ -135,11 +138,10 @@ public sealed class TcpStream : Stream
     /// <exception cref="IOException">The connection failed (reset by the peer...).</exception>
     /// <exception cref="ObjectDisposedException">The stream was closed.</exception>
     /// <exception cref="InvalidOperationException">Another read is pending.</exception>
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        VerifyThread(nameof(ReadAsync));
-        return _socket.ReceiveAsync(buffer, cancellationToken);
-    }
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _socket.Loop.IsOnLoopThread
+            ? _socket.ReceiveAsync(buffer, cancellationToken)
+            : LoopSocketCalls.ReceiveOnLoopAsync(_socket, buffer, cancellationToken);
 
     /// <summary>Sends every byte of <paramref name="buffer"/>; completes when all of them are in the kernel's buffer.</summary>
     /// <param name="buffer">The bytes to send.</param>
@@ -148,11 +150,10 @@ public sealed class TcpStream : Stream
     /// <exception cref="IOException">The connection failed (reset, or the peer is gone).</exception>
     /// <exception cref="ObjectDisposedException">The stream was closed.</exception>
     /// <exception cref="InvalidOperationException">Another write is pending.</exception>
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        VerifyThread(nameof(WriteAsync));
-        return _socket.SendAsync(buffer, cancellationToken);
-    }
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _socket.Loop.IsOnLoopThread
+            ? _socket.SendAsync(buffer, cancellationToken)
+            : LoopSocketCalls.SendOnLoopAsync(_socket, buffer, cancellationToken);
 
     /// <inheritdoc/>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)

@@ -10,10 +10,11 @@ namespace CoopRuntime;
 /// to run a command and capture its output.
 /// </summary>
 /// <remarks>
-/// <para>The pipes are .NET's own <see cref="Process"/> streams: their asynchronous reads and writes complete on the
-/// runtime's I/O threads, and an <c>await</c> in code the loop runs resumes on the loop thread through the loop's
-/// <see cref="SynchronizationContext"/>. Starting the process (fork and exec) runs on the thread pool so it never
-/// stalls the loop.</para>
+/// <para>On the epoll driver (Linux) the loop drives the pipes itself: they are made non-blocking and read and written
+/// with system calls on the loop thread, like sockets. On the portable driver they are .NET's own <see cref="Process"/>
+/// streams, whose asynchronous reads and writes complete on the runtime's I/O threads (an <c>await</c> in code the
+/// loop runs resumes on the loop thread through the loop's <see cref="SynchronizationContext"/>). Starting the process
+/// (fork and exec) runs on the thread pool so it never stalls the loop.</para>
 /// <para>Disposing a handle whose process still runs kills the process and its descendants, so nothing is left
 /// behind (as asyncio's transport does on close). Await <see cref="WaitForExitAsync"/> first to let it finish.</para>
 /// <para>On Unix, a process ended by a signal reports 128 plus the signal number as its exit code (137 after
@@ -24,14 +25,28 @@ public sealed class Subprocess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _description;
+    private readonly Stream? _standardInput;
+    private readonly Stream? _standardOutput;
+    private readonly Stream? _standardError;
     private int _disposed;
 
-    private Subprocess(Process process, string description)
+    private Subprocess(Process process, string description, EventLoop loop)
     {
         _process = process;
         _description = description;
         Id = process.Id;
+
+        // On the epoll driver the loop takes the pipes over: no thread-pool hop per chunk. Elsewhere they stay .NET's.
+        var info = process.StartInfo;
+        _standardInput = info.RedirectStandardInput ? OnLoop(loop, process.StandardInput.BaseStream, canRead: false) : null;
+        _standardOutput = info.RedirectStandardOutput ? OnLoop(loop, process.StandardOutput.BaseStream, canRead: true) : null;
+        _standardError = info.RedirectStandardError ? OnLoop(loop, process.StandardError.BaseStream, canRead: true) : null;
     }
+
+    private static Stream OnLoop(EventLoop loop, Stream dotnetPipe, bool canRead) =>
+        dotnetPipe is System.IO.Pipes.PipeStream { SafePipeHandle: var handle } && loop.Driver.AdoptPipe(handle, dotnetPipe) is { } adopted
+            ? new LoopPipeStream(adopted, canRead)
+            : dotnetPipe;
 
     /// <summary>The operating system's process id.</summary>
     public int Id { get; }
@@ -49,7 +64,7 @@ public sealed class Subprocess : IAsyncDisposable
         get
         {
             EnsureRedirected(_process.StartInfo.RedirectStandardInput, nameof(ProcessStartInfo.RedirectStandardInput));
-            return _process.StandardInput.BaseStream;
+            return _standardInput!;
         }
     }
 
@@ -60,7 +75,7 @@ public sealed class Subprocess : IAsyncDisposable
         get
         {
             EnsureRedirected(_process.StartInfo.RedirectStandardOutput, nameof(ProcessStartInfo.RedirectStandardOutput));
-            return _process.StandardOutput.BaseStream;
+            return _standardOutput!;
         }
     }
 
@@ -71,7 +86,7 @@ public sealed class Subprocess : IAsyncDisposable
         get
         {
             EnsureRedirected(_process.StartInfo.RedirectStandardError, nameof(ProcessStartInfo.RedirectStandardError));
-            return _process.StandardError.BaseStream;
+            return _standardError!;
         }
     }
 
@@ -139,7 +154,7 @@ public sealed class Subprocess : IAsyncDisposable
     public IAsyncEnumerable<string> ReadOutputLinesAsync(CancellationToken cancellationToken = default)
     {
         EnsureRedirected(_process.StartInfo.RedirectStandardOutput, nameof(ProcessStartInfo.RedirectStandardOutput));
-        return ReadLinesAsync(_process.StandardOutput, cancellationToken);
+        return ReadLinesAsync(_standardOutput!, _process.StartInfo.StandardOutputEncoding, cancellationToken);
     }
 
     /// <summary>Reads standard error line by line until the process closes it.</summary>
@@ -149,7 +164,7 @@ public sealed class Subprocess : IAsyncDisposable
     public IAsyncEnumerable<string> ReadErrorLinesAsync(CancellationToken cancellationToken = default)
     {
         EnsureRedirected(_process.StartInfo.RedirectStandardError, nameof(ProcessStartInfo.RedirectStandardError));
-        return ReadLinesAsync(_process.StandardError, cancellationToken);
+        return ReadLinesAsync(_standardError!, _process.StartInfo.StandardErrorEncoding, cancellationToken);
     }
 
     /// <summary>Kills the process tree if the process still runs, waits for it to exit, and releases the handle and its
@@ -172,6 +187,10 @@ public sealed class Subprocess : IAsyncDisposable
         }
         finally
         {
+            // Our pipe streams first: they leave the epoll set before .NET closes the descriptors.
+            _standardInput?.Dispose();
+            _standardOutput?.Dispose();
+            _standardError?.Dispose();
             _process.Dispose();
         }
     }
@@ -302,8 +321,9 @@ public sealed class Subprocess : IAsyncDisposable
         }
     }
 
-    // The pipe loops run on the thread pool (ConfigureAwait(false)): they touch nothing of the loop's, so hopping to
-    // the loop for every chunk would only cost time. RunCoreAsync awaits their results on the loop.
+    // On the epoll driver the pipes are the loop's own and these loops run on the loop thread. On the portable driver
+    // they run on the thread pool (ConfigureAwait(false)): they touch nothing of the loop's, so hopping to the loop
+    // for every chunk would only cost time. RunCoreAsync awaits their results on the loop.
     private static async Task<Captured> CaptureAsync(Stream stream, long limit)
     {
         var kept = new MemoryStream();
@@ -376,7 +396,7 @@ public sealed class Subprocess : IAsyncDisposable
                 throw;
             }
         });
-        var subprocess = new Subprocess(process, Describe(startInfo));
+        var subprocess = new Subprocess(process, Describe(startInfo), EventLoop.RequireCurrent("Subprocess.StartAsync"));
         if (cancellationToken.IsCancellationRequested)
         {
             await subprocess.DisposeAsync();
@@ -386,8 +406,9 @@ public sealed class Subprocess : IAsyncDisposable
         return subprocess;
     }
 
-    private static async IAsyncEnumerable<string> ReadLinesAsync(StreamReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<string> ReadLinesAsync(Stream stream, Encoding? encoding, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var reader = new StreamReader(stream, encoding ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             yield return line;

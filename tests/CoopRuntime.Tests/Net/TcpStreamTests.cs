@@ -404,20 +404,69 @@ public abstract class TcpStreamTests : NetworkTestBase
     }
 
     [Fact]
-    public void ReadAsync_FromAnotherThread_ThrowsWrongThread()
+    public void ReadAsync_FromAnotherThread_HopsOntoTheLoopAndReads()
     {
-        var error = Run(async ct =>
+        // BCL adapters over a stream (StreamReader, PipeReader) can resume on the thread pool after their internal
+        // ConfigureAwait(false) awaits and read again from there; the ProcessPool, reading worker output through a
+        // StreamReader, hung when such reads threw WrongThreadException. They now hop onto the loop.
+        var read = Run(async ct =>
         {
             using var server = TcpServer.Listen(AnyLoopbackPort);
             var (client, accepted) = await ConnectPairAsync(server, ct);
             using (client)
             using (accepted)
             {
-                return await Task.Run(() => Record.Exception(() => client.ReadAsync(new byte[1], ct)));
+                await accepted.WriteAsync("abc"u8.ToArray(), ct);
+                var buffer = new byte[3];
+                return await Task.Run(async () => await client.ReadAsync(buffer, ct), ct);
             }
         });
 
-        Assert.IsType<WrongThreadException>(error);
+        Assert.Equal(3, read);
+    }
+
+    [Fact]
+    public void StreamReaderOverATcpStream_ReadsEveryLine_WhenLinesArriveInPieces()
+    {
+        const int Lines = 200;
+        var count = Run(async ct =>
+        {
+            using var server = TcpServer.Listen(AnyLoopbackPort);
+            var (client, accepted) = await ConnectPairAsync(server, ct);
+            using (client)
+            using (accepted)
+            {
+                var writing = WriteLinesAsync(accepted, ct);
+                using var reader = new StreamReader(client);
+                var received = 0;
+                while (await reader.ReadLineAsync(ct) is { } line)
+                {
+                    Assert.Equal($"line {received}", line);
+                    received++;
+                }
+
+                await writing;
+                return received;
+            }
+        });
+
+        Assert.Equal(Lines, count);
+
+        static async Task WriteLinesAsync(TcpStream stream, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < Lines; i++)
+            {
+                // Half a line, then a pause: the reader's wait completes with no newline in its buffer, so StreamReader
+                // reads again from inside the continuation that the BCL moved to the thread pool.
+                await stream.WriteAsync(Encoding.ASCII.GetBytes("line "), cancellationToken);
+                await EventLoop.Yield();
+                await EventLoop.Yield();
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"{i}\n"), cancellationToken);
+                await EventLoop.Yield();
+            }
+
+            stream.ShutdownWrite();
+        }
     }
 
     [Fact]

@@ -156,6 +156,24 @@ internal sealed class EpollDriver : IIoDriver
         return Register(fd, socket.AddressFamily, socket.SocketType == SocketType.Stream, socket);
     }
 
+    /// <summary>
+    /// Takes over a pipe end: made non-blocking and registered like a socket, read and written with <c>read</c> and
+    /// <c>write</c>. Nothing else may use the descriptor afterwards (the owner's .NET stream would see EAGAIN).
+    /// </summary>
+    public LoopSocket? AdoptPipe(SafeHandle pipe, IDisposable owner)
+    {
+        var fd = (int)pipe.DangerousGetHandle();
+        var flags = Libc.Fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0 || Libc.Fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0)
+        {
+            throw Errno.ToException(Marshal.GetLastPInvokeError(), $"making pipe {fd} non-blocking");
+        }
+
+        var socket = Register(fd, AddressFamily.Unspecified, isStream: true, adopted: owner);
+        socket.IsPipe = true;
+        return socket;
+    }
+
     /// <summary>Opens a non-blocking stream socket and connects it; the handshake is awaited on the loop.</summary>
     public ValueTask<LoopSocket> ConnectAsync(EndPoint remote, CancellationToken cancellationToken)
     {
@@ -219,7 +237,7 @@ internal sealed class EpollDriver : IIoDriver
         }
     }
 
-    public EpollSocket Register(int fd, AddressFamily addressFamily, bool isStream, Socket? adopted)
+    public EpollSocket Register(int fd, AddressFamily addressFamily, bool isStream, IDisposable? adopted)
     {
         var socket = new EpollSocket(this, fd, addressFamily, isStream, adopted);
         var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _nextSlot++;

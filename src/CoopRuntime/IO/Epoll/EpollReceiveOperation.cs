@@ -28,6 +28,7 @@ internal sealed unsafe class EpollReceiveOperation : EpollOperation<int>
             {
                 // A zero-byte read waits until data (or the end of the stream) is there without consuming it, as
                 // NetworkStream's does: servers use it to wait for a request before renting a buffer.
+                // (A pipe cannot peek; it never gets here: pipe streams refuse empty reads before calling.)
                 received = Libc.Receive(Owner.Fd, &peek, 1, MSG_PEEK);
                 if (received >= 0)
                 {
@@ -39,7 +40,7 @@ internal sealed unsafe class EpollReceiveOperation : EpollOperation<int>
             {
                 fixed (byte* buffer = span)
                 {
-                    received = Libc.Receive(Owner.Fd, buffer, span.Length, 0);
+                    received = Owner.IsPipe ? Libc.Read(Owner.Fd, buffer, span.Length) : Libc.Receive(Owner.Fd, buffer, span.Length, 0);
                 }
 
                 if (received >= 0)

@@ -28,8 +28,9 @@ internal sealed unsafe class EpollSendOperation : EpollOperation<bool>
             var span = Remaining.Span;
             fixed (byte* buffer = span)
             {
-                // MSG_NOSIGNAL: writing to a socket the peer reset reports EPIPE instead of raising SIGPIPE.
-                sent = Libc.Send(Owner.Fd, buffer, span.Length, Libc.MSG_NOSIGNAL);
+                // MSG_NOSIGNAL: writing to a socket the peer reset reports EPIPE instead of raising SIGPIPE (for pipes,
+                // the .NET runtime ignores SIGPIPE process-wide, so write reports EPIPE too).
+                sent = Owner.IsPipe ? Libc.Write(Owner.Fd, buffer, span.Length) : Libc.Send(Owner.Fd, buffer, span.Length, Libc.MSG_NOSIGNAL);
             }
 
             if (sent >= 0)

@@ -29,7 +29,9 @@ namespace CoopRuntime;
 [DebuggerDisplay("EpollSocket fd {Fd}, readable = {IsReadable}, writable = {IsWritable}")]
 internal sealed class EpollSocket : LoopSocket
 {
-    private readonly Socket? _adopted;
+    // What owns the descriptor when it is not ours to close: the .NET Socket of a listener or datagram socket, the
+    // .NET stream of a pipe. Disposing it closes the descriptor.
+    private readonly IDisposable? _adopted;
     private IEpollOperation? _pendingReceive;
     private IEpollOperation? _pendingSend;
     private EpollReceiveOperation? _receive;
@@ -41,7 +43,7 @@ internal sealed class EpollSocket : LoopSocket
     private EndPoint? _remoteEndPoint;
     private bool _peerClosed;
 
-    public EpollSocket(EpollDriver driver, int fd, AddressFamily addressFamily, bool isStream, Socket? adopted)
+    public EpollSocket(EpollDriver driver, int fd, AddressFamily addressFamily, bool isStream, IDisposable? adopted)
         : base(driver.Loop, addressFamily, isStream)
     {
         Driver = driver;
@@ -58,15 +60,18 @@ internal sealed class EpollSocket : LoopSocket
 
     public uint Generation { get; set; }
 
+    /// <summary>True for a pipe end: read and written with <c>read</c>/<c>write</c> instead of <c>recv</c>/<c>send</c>.</summary>
+    public bool IsPipe { get; set; }
+
     public bool IsReadable { get; set; } = true;
 
     public bool IsWritable { get; set; } = true;
 
     public bool HasPendingOperation => _pendingReceive is not null || _pendingSend is not null;
 
-    public override EndPoint? LocalEndPoint => _localEndPoint ??= _adopted?.LocalEndPoint ?? QueryEndPoint(remote: false);
+    public override EndPoint? LocalEndPoint => _localEndPoint ??= (_adopted as Socket)?.LocalEndPoint ?? QueryEndPoint(remote: false);
 
-    public override EndPoint? RemoteEndPoint => _remoteEndPoint ??= _adopted?.RemoteEndPoint ?? QueryEndPoint(remote: true);
+    public override EndPoint? RemoteEndPoint => _remoteEndPoint ??= (_adopted as Socket)?.RemoteEndPoint ?? QueryEndPoint(remote: true);
 
     public override unsafe bool NoDelay
     {
@@ -290,7 +295,7 @@ internal sealed class EpollSocket : LoopSocket
 
     private unsafe EndPoint? QueryEndPoint(bool remote)
     {
-        if (IsDisposed)
+        if (IsDisposed || IsPipe)
         {
             return null;
         }
@@ -312,7 +317,8 @@ internal sealed class EpollSocket : LoopSocket
         return EndPointFrom(address);
     }
 
-    private string DescribePeer() => (_remoteEndPoint ?? (_adopted is null ? QueryEndPoint(remote: true) : null))?.ToString() ?? $"socket {Fd}";
+    private string DescribePeer() =>
+        IsPipe ? $"pipe {Fd}" : (_remoteEndPoint ?? (_adopted is null ? QueryEndPoint(remote: true) : null))?.ToString() ?? $"socket {Fd}";
 
     private void VerifyIdle(IEpollOperation? pending, string side)
     {

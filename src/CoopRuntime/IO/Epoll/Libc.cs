@@ -45,6 +45,10 @@ internal static unsafe partial class Libc
     public const int IPPROTO_TCP = 6;
     public const int TCP_NODELAY = 1;
 
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
+    public const int O_NONBLOCK = 0x800;
+
     public const int SHUT_RD = 0;
     public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;
@@ -69,6 +73,11 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    // fcntl is variadic in C; with integer arguments only, the Linux x86-64 and arm64 calling conventions pass them
+    // exactly as for a fixed-argument function.
+    [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
 
     [LibraryImport(Library, EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);

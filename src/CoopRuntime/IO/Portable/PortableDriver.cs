@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace CoopRuntime;
 
@@ -50,6 +51,9 @@ internal sealed class PortableDriver : IIoDriver
     public void Wake() => _signal.Set();
 
     public LoopSocket Adopt(Socket socket) => Track(new PortableSocket(_loop, socket));
+
+    /// <summary>Pipes stay with .NET here: their asynchronous reads complete on the thread pool.</summary>
+    public LoopSocket? AdoptPipe(SafeHandle pipe, IDisposable owner) => null;
 
     public async ValueTask<LoopSocket> ConnectAsync(EndPoint remote, CancellationToken cancellationToken)
     {
