@@ -208,6 +208,7 @@ function peakRssKib() {
 
 function workload(name, variant, args) {
   const int = (i) => Number.parseInt(args[i], 10);
+  const delays = name === 'timers' ? readDelaysMs(args[0]) : [];
   const table = {
     'post-chain': {
       setimmediate: () => postChainSetImmediate(int(0)),
@@ -219,8 +220,8 @@ function workload(name, variant, args) {
     },
     'ping-pong': { 'promise-channel': () => pingPong(int(0)) },
     timers: {
-      settimeout: ((delays) => () => timersSetTimeout(delays))(name === 'timers' ? readDelaysMs(args[0]) : []),
-      'await-sleep': ((delays) => () => timersAwaitSleep(delays))(name === 'timers' ? readDelaysMs(args[0]) : []),
+      settimeout: () => timersSetTimeout(delays),
+      'await-sleep': () => timersAwaitSleep(delays),
     },
     waiters: { 'await-shared-promise': (measured) => waiters(int(0), measured) },
   };

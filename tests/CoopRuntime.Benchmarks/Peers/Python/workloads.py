@@ -156,6 +156,7 @@ def waiter_bytes_per_task(new_loop, count):
 # ───── the runner ─────
 
 def workload(name, variant, args):
+    delays = read_delays_seconds(args[0]) if name == "timers" else None
     table = {
         ("post-chain", "call-soon"): lambda: post_chain(int(args[0])),
         ("yields", "sleep0"): lambda: yield_all(int(args[0]), int(args[1])),
@@ -166,7 +167,6 @@ def workload(name, variant, args):
     }
     if (name, variant) not in table:
         raise SystemExit(f"Unknown workload/variant '{name}/{variant}'.")
-    delays = read_delays_seconds(args[0]) if name == "timers" else None
     return table[(name, variant)]
 
 
