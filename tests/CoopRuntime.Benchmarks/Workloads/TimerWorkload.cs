@@ -17,6 +17,7 @@ internal sealed class TimerWorkload(WorkloadSizes sizes) : Workload
     private const string AsyncContextName = "AsyncContext: await Task.Delay";
 
     private readonly TimeSpan[] _delays = MakeDelays(sizes.Timers, sizes.TimerMaxDelayMilliseconds);
+    private ScriptWorkload? _scripts;
 
     public override string Title => "3. Timers on the real clock";
 
@@ -46,8 +47,11 @@ internal sealed class TimerWorkload(WorkloadSizes sizes) : Workload
         "The baseline is the like-for-like CoopRuntime row (one async method per timer awaiting `EventLoop.Sleep`); the CallLater row shows the raw timer cost without async methods.",
     ];
 
-    /// <summary>Each script row is compared with the CoopRuntime row of its own kind: callbacks with CallLater, awaiting tasks with Sleep.</summary>
-    public override ScriptWorkload Scripts => new(
+    /// <summary>
+    /// Each script row is compared with the CoopRuntime row of its own kind: callbacks with CallLater, awaiting tasks
+    /// with Sleep. Made once, because making it writes the delays file.
+    /// </summary>
+    public override ScriptWorkload Scripts => _scripts ??= new(
         "timers",
         [DelaysFile()],
         [
