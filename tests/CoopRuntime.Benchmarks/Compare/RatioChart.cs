@@ -56,6 +56,11 @@ internal static class RatioChart
         plot.Axes.SetLimits(low - 0.1, high + 0.35, position, 1);
         plot.Title($"Peer time ÷ CoopRuntime time (log scale){(smoke ? ": SMOKE SIZES, NOT FOR QUOTING" : string.Empty)}");
         plot.XLabel("Medians; right of 1× (green): CoopRuntime was faster; left (red): the peer was");
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
         plot.SavePng(path, Width, (int)((-position + 6) * RowHeight));
     }
 
