@@ -14,9 +14,11 @@ internal static class Program
         Usage:
           dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- micro [BenchmarkDotNet arguments]
               BenchmarkDotNet micro benchmarks with the memory diagnoser (default filter: all of them).
-          dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- compare [--smoke] [--repetitions N]
-              Each workload on CoopRuntime, Nito.AsyncEx AsyncContext and the ThreadPool, as Markdown tables.
-              --smoke uses tiny sizes and one repetition (seconds; what CI runs).
+          dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- compare [--smoke] [--repetitions N] [--chart FILE.png]
+              Each workload on CoopRuntime, Nito.AsyncEx AsyncContext, vs-threading and the ThreadPool in this process,
+              and on Node.js, CPython asyncio and uvloop (Peers/Node, Peers/Python; skipped when not installed), as
+              Markdown tables. --smoke uses tiny sizes and one repetition (seconds; what CI runs). --chart draws the
+              ratios to CoopRuntime as a PNG.
               Ends with the TCP echo comparison: out-of-process servers (CoopRuntime, ThreadPool, Node.js, asyncio,
               uvloop) under the same C load client.
           dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- echo [--smoke] [--repetitions N]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CoopRuntime.Benchmarks.OutOfProcess;
 using CoopRuntime.Benchmarks.Workloads;
 
 namespace CoopRuntime.Benchmarks.Compare;
@@ -9,7 +10,8 @@ namespace CoopRuntime.Benchmarks.Compare;
 /// <remarks>
 /// Each variant first runs unmeasured (JIT and tiering, the thread pool's thread count, first-use caches), then the
 /// measured repetitions go round-robin over the variants, so a slow drift of the machine (another process, thermal
-/// limits) spreads over every variant instead of landing on whichever ran last.
+/// limits) spreads over every variant instead of landing on whichever ran last. The out-of-process peers take part in
+/// the same round-robin: each repetition starts one fresh process per script variant after the in-process variants.
 /// </remarks>
 internal static class CompareCommand
 {
@@ -30,15 +32,34 @@ internal static class CompareCommand
         }
 
         output.WriteLine($"- Load average (1 / 5 / 15 min) at start: {MachineInfo.LoadAverage()}");
-        output.WriteLine($"- Peers: Nito.AsyncEx.Context {typeof(Nito.AsyncEx.AsyncContext).Assembly.GetName().Version}, the .NET ThreadPool");
+        output.WriteLine(
+            $"- In-process peers: Nito.AsyncEx.Context {MachineInfo.PackageVersion(typeof(Nito.AsyncEx.AsyncContext))}, " +
+            $"Microsoft.VisualStudio.Threading {MachineInfo.PackageVersion(typeof(Microsoft.VisualStudio.Threading.SingleThreadedSynchronizationContext))}, the .NET ThreadPool");
+        var runtimes = ScriptRuntimes.Detect();
+        var available = runtimes.Where(r => r.MissingReason is null).ToList();
+        output.WriteLine($"- Out-of-process peers: {(available.Count > 0 ? string.Join(", ", available.Select(r => r.Version)) : "none")}");
+        foreach (var missing in runtimes.Where(r => r.MissingReason is not null))
+        {
+            output.WriteLine($"- Skipped {missing.Name}: {missing.MissingReason}");
+        }
+
         output.WriteLine();
         output.Flush();
 
+        var results = new List<WorkloadResult>();
         foreach (var workload in Workload.All(sizes))
         {
-            var result = RunWorkload(workload, options);
+            var result = RunWorkload(workload, options, available);
+            results.Add(result);
             WorkloadReport.Write(result, output);
             output.Flush();
+        }
+
+        if (options.ChartPath is { } chartPath)
+        {
+            RatioChart.Save(results, chartPath, options.Smoke);
+            output.WriteLine($"Chart of the ratios written to {chartPath}.");
+            output.WriteLine();
         }
 
         Echo.EchoComparison.Run(output, options.Smoke, options.Repetitions);
@@ -48,10 +69,15 @@ internal static class CompareCommand
         return 0;
     }
 
-    private static WorkloadResult RunWorkload(Workload workload, CompareOptions options)
+    private static WorkloadResult RunWorkload(Workload workload, CompareOptions options, IReadOnlyList<ScriptRuntime> runtimes)
     {
         var variants = workload.Variants;
         var samples = variants.ToDictionary(v => v, _ => new List<Sample>());
+        var scripts = workload.Scripts;
+        var scriptRows = scripts is null
+            ? []
+            : runtimes.SelectMany(runtime => scripts.Variants.Where(v => v.Language == runtime.Language).Select(v => new ScriptRow(runtime, v))).ToList();
+        var scriptSamples = scriptRows.Select(_ => new List<ScriptSample>()).ToList();
         if (!options.Smoke)
         {
             foreach (var variant in variants)
@@ -73,8 +99,23 @@ internal static class CompareCommand
             {
                 samples[variant].Add(Measurer.Measure(variant.Run, workload.WatchdogLimit, $"{workload.Title} / {variant.Name}"));
             }
+
+            // A smoke run only proves that every script still runs, and interpreter start-up dominates it: start them side by side.
+            var measured = new ScriptSample[scriptRows.Count];
+            Parallel.For(
+                0,
+                scriptRows.Count,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Smoke ? scriptRows.Count + 1 : 1 },
+                row => measured[row] = ScriptRunner.Run(scriptRows[row].Runtime, scripts!, scriptRows[row].Variant, options.Smoke, workload.WatchdogLimit));
+            for (var row = 0; row < scriptRows.Count; row++)
+            {
+                scriptSamples[row].Add(measured[row]);
+            }
         }
 
-        return new WorkloadResult(workload, samples.ToDictionary(p => p.Key, p => (IReadOnlyList<Sample>)p.Value));
+        return new WorkloadResult(
+            workload,
+            samples.ToDictionary(p => p.Key, p => (IReadOnlyList<Sample>)p.Value),
+            scriptRows.Select((row, i) => (row, (IReadOnlyList<ScriptSample>)scriptSamples[i])).ToList());
     }
 }

@@ -1,7 +1,7 @@
 namespace CoopRuntime.Benchmarks.Compare;
 
-/// <summary>The command line of <c>compare</c>: full or smoke sizes, and how many measured repetitions.</summary>
-internal sealed record CompareOptions(bool Smoke, int Repetitions)
+/// <summary>The command line of <c>compare</c>: full or smoke sizes, how many measured repetitions, where to draw the chart.</summary>
+internal sealed record CompareOptions(bool Smoke, int Repetitions, string? ChartPath = null)
 {
     private const int DefaultRepetitions = 5;
 
@@ -9,6 +9,7 @@ internal sealed record CompareOptions(bool Smoke, int Repetitions)
     {
         var smoke = false;
         int? repetitions = null;
+        string? chartPath = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -20,6 +21,10 @@ internal sealed record CompareOptions(bool Smoke, int Repetitions)
                     repetitions = n;
                     i++;
                     break;
+                case "--chart" when i + 1 < args.Length:
+                    chartPath = args[i + 1];
+                    i++;
+                    break;
                 default:
                     options = new CompareOptions(false, DefaultRepetitions);
                     error = $"Unknown or incomplete option '{args[i]}'.";
@@ -28,7 +33,7 @@ internal sealed record CompareOptions(bool Smoke, int Repetitions)
         }
 
         // Smoke runs only prove that every workload still runs to completion on every peer, so one repetition is enough.
-        options = new CompareOptions(smoke, repetitions ?? (smoke ? 1 : DefaultRepetitions));
+        options = new CompareOptions(smoke, repetitions ?? (smoke ? 1 : DefaultRepetitions), chartPath);
         error = string.Empty;
         return true;
     }

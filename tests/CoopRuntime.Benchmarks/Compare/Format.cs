@@ -30,6 +30,10 @@ internal static class Format
         _ => bytes.ToString("0.0", Invariant) + " B",
     };
 
+    public static string Nanoseconds(double nanoseconds) => nanoseconds.ToString(nanoseconds >= 100 ? "0" : "0.0", Invariant) + " ns";
+
+    public static string KibAsBytes(long kib) => Bytes(kib * 1024.0);
+
     public static string Ratio(double ratio) => ratio.ToString(ratio >= 10 ? "0.0" : "0.00", Invariant) + "×";
 
     public static string Count(double count) => count.ToString("0", Invariant);

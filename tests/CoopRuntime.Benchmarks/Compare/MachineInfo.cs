@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime;
 using System.Runtime.InteropServices;
 
@@ -13,6 +14,14 @@ internal static class MachineInfo
         yield return $"- OS: {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})";
         yield return $"- .NET: {RuntimeInformation.FrameworkDescription}";
         yield return $"- GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {(GCSettings.LatencyMode == GCLatencyMode.Batch ? "non-concurrent" : "concurrent")}";
+    }
+
+    /// <summary>The version the assembly's package was published as (its informational version, without a commit suffix).</summary>
+    public static string PackageVersion(Type typeInAssembly)
+    {
+        var assembly = typeInAssembly.Assembly;
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        return informational?.Split('+')[0] ?? assembly.GetName().Version?.ToString() ?? "unknown";
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CoopRuntime.Benchmarks.OutOfProcess;
 using CoopRuntime.Benchmarks.Workloads;
 
 namespace CoopRuntime.Benchmarks.Compare;
@@ -78,6 +79,7 @@ internal static class WorkloadReport
         }
 
         output.WriteLine();
+        OutOfProcessReport.Write(result, output);
         var verdicts = workload.Verdicts(result).ToList();
         if (verdicts.Count > 0)
         {

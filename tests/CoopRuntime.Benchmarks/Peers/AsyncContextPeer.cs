@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using CoopRuntime.Benchmarks.Compare;
 using Nito.AsyncEx;
 
@@ -89,4 +90,10 @@ internal static class AsyncContextPeer
             await Task.Yield();
         }
     });
+
+    // ───── 6. ping-pong ─────
+
+    /// <summary>System.Threading.Channels bounded(1) channels under AsyncContext: the usual .NET way to pass messages between tasks on one thread.</summary>
+    public static void PingPong(int roundTrips) =>
+        AsyncContext.Run(() => PingPongBodies.PingPongAsync(Channel.CreateBounded<int>(1), Channel.CreateBounded<int>(1), roundTrips));
 }

@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
 using CoopRuntime.Benchmarks.Compare;
 
 namespace CoopRuntime.Benchmarks.Peers;
@@ -232,6 +234,42 @@ internal static class CoopRuntimePeer
             {
                 state.Loop.Stop();
             }
+        }
+    }
+
+    // ───── 6. ping-pong ─────
+
+    /// <summary>Two bounded(1) loop channels (<see cref="LoopChannel"/>), the same body as the System.Threading.Channels peers.</summary>
+    public static void PingPong(int roundTrips) =>
+        EventLoop.Run(() => PingPongBodies.PingPongAsync(LoopChannel.CreateBounded<int>(1), LoopChannel.CreateBounded<int>(1), roundTrips));
+
+    // ───── 7. coroutine steps ─────
+
+    /// <summary><paramref name="coroutines"/> IEnumerator coroutines, each yielding null <paramref name="steps"/> times (one loop iteration a step).</summary>
+    public static void CoroutineSteps(int coroutines, int steps)
+    {
+        var taken = new StrongBox<long>();
+        EventLoop.Run(async () =>
+        {
+            var loop = EventLoop.Current!;
+            Coroutine last = null!;
+            for (var i = 0; i < coroutines; i++)
+            {
+                last = loop.Start(YieldNull(steps, taken));
+            }
+
+            // Coroutines step in start order, so the last one started finishes last.
+            await last;
+        });
+        Checks.Equal((long)coroutines * steps, taken.Value, "CoopRuntime coroutine steps");
+    }
+
+    private static IEnumerator YieldNull(int steps, StrongBox<long> taken)
+    {
+        for (var i = 0; i < steps; i++)
+        {
+            taken.Value++;
+            yield return null;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using CoopRuntime.Benchmarks.Compare;
 
 namespace CoopRuntime.Benchmarks.Peers;
@@ -88,4 +89,9 @@ internal static class ThreadPoolPeer
             Task.WaitAll(tasks);
         }
     }
+
+    // ───── 6. ping-pong ─────
+
+    public static void PingPong(int roundTrips) =>
+        Task.Run(() => PingPongBodies.PingPongAsync(Channel.CreateBounded<int>(1), Channel.CreateBounded<int>(1), roundTrips)).GetAwaiter().GetResult();
 }

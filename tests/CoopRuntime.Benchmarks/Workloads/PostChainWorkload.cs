@@ -1,3 +1,4 @@
+using CoopRuntime.Benchmarks.OutOfProcess;
 using CoopRuntime.Benchmarks.Peers;
 
 namespace CoopRuntime.Benchmarks.Workloads;
@@ -5,6 +6,7 @@ namespace CoopRuntime.Benchmarks.Workloads;
 /// <summary>Workload 1: each callback schedules the next. Pure scheduling cost: queue, dispatch, nothing else.</summary>
 internal sealed class PostChainWorkload(WorkloadSizes sizes) : Workload
 {
+    private const string CoopName = "CoopRuntime: CallSoon(static, state)";
     private const string AsyncContextName = "AsyncContext: SynchronizationContext.Post";
 
     public override string Title => "1. Post chain";
@@ -20,10 +22,19 @@ internal sealed class PostChainWorkload(WorkloadSizes sizes) : Workload
 
     public override IReadOnlyList<Variant> Variants =>
     [
-        new("CoopRuntime: CallSoon(static, state)", _ => CoopRuntimePeer.PostChain(sizes.PostChain), IsBaseline: true),
+        new(CoopName, _ => CoopRuntimePeer.PostChain(sizes.PostChain), IsBaseline: true),
         new(AsyncContextName, _ => AsyncContextPeer.PostChain(sizes.PostChain)),
         new("ThreadPool: UnsafeQueueUserWorkItem", _ => ThreadPoolPeer.PostChain(sizes.PostChain)),
     ];
+
+    public override ScriptWorkload Scripts => new(
+        "post-chain",
+        [ScriptWorkload.Number(sizes.PostChain)],
+        [
+            new(ScriptLanguage.Node, "setimmediate", "setImmediate chain (one callback per loop turn, like CallSoon)", CoopName),
+            new(ScriptLanguage.Node, "microtask", "queueMicrotask chain (no loop turn: I/O waits until the chain ends)", CoopName),
+            new(ScriptLanguage.Python, "call-soon", "loop.call_soon chain", CoopName),
+        ]);
 
     public override IEnumerable<string> Verdicts(WorkloadResult result) => [Verdict.Speedup(result, AsyncContextName, 20)];
 }

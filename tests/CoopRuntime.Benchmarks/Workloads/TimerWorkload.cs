@@ -1,3 +1,4 @@
+using CoopRuntime.Benchmarks.OutOfProcess;
 using CoopRuntime.Benchmarks.Peers;
 
 namespace CoopRuntime.Benchmarks.Workloads;
@@ -11,9 +12,12 @@ internal sealed class TimerWorkload(WorkloadSizes sizes) : Workload
     // Fixed, so every run and every peer sees the same delays.
     private const int Seed = 20261126;
 
+    private const string CoopSleep = "CoopRuntime: await EventLoop.Sleep";
+    private const string CoopCallLater = "CoopRuntime: CallLater(static, state)";
     private const string AsyncContextName = "AsyncContext: await Task.Delay";
 
     private readonly TimeSpan[] _delays = MakeDelays(sizes.Timers, sizes.TimerMaxDelayMilliseconds);
+    private ScriptWorkload? _scripts;
 
     public override string Title => "3. Timers on the real clock";
 
@@ -31,8 +35,8 @@ internal sealed class TimerWorkload(WorkloadSizes sizes) : Workload
 
     public override IReadOnlyList<Variant> Variants =>
     [
-        new("CoopRuntime: await EventLoop.Sleep", _ => CoopRuntimePeer.TimersSleep(_delays), IsBaseline: true),
-        new("CoopRuntime: CallLater(static, state)", _ => CoopRuntimePeer.TimersCallLater(_delays)),
+        new(CoopSleep, _ => CoopRuntimePeer.TimersSleep(_delays), IsBaseline: true),
+        new(CoopCallLater, _ => CoopRuntimePeer.TimersCallLater(_delays)),
         new(AsyncContextName, _ => AsyncContextPeer.TimersDelay(_delays)),
         new("ThreadPool: await Task.Delay", _ => ThreadPoolPeer.TimersDelay(_delays)),
     ];
@@ -43,7 +47,32 @@ internal sealed class TimerWorkload(WorkloadSizes sizes) : Workload
         "The baseline is the like-for-like CoopRuntime row (one async method per timer awaiting `EventLoop.Sleep`); the CallLater row shows the raw timer cost without async methods.",
     ];
 
+    /// <summary>
+    /// Each script row is compared with the CoopRuntime row of its own kind: callbacks with CallLater, awaiting tasks
+    /// with Sleep. Made once, because making it writes the delays file.
+    /// </summary>
+    public override ScriptWorkload Scripts => _scripts ??= new(
+        "timers",
+        [DelaysFile()],
+        [
+            new(ScriptLanguage.Node, "settimeout", "setTimeout callbacks (1 ms resolution)", CoopCallLater),
+            new(ScriptLanguage.Node, "await-sleep", "async functions awaiting timers/promises setTimeout", CoopSleep),
+            new(ScriptLanguage.Python, "call-later", "loop.call_later callbacks", CoopCallLater),
+            new(ScriptLanguage.Python, "await-sleep", "tasks awaiting asyncio.sleep(delay)", CoopSleep),
+        ]);
+
     public override IEnumerable<string> Verdicts(WorkloadResult result) => [Verdict.Speedup(result, AsyncContextName, 4)];
+
+    /// <summary>
+    /// Writes this run's delays, in microseconds one a line, where the scripts can read them: every runtime waits for
+    /// exactly the same timers. The name depends only on the contents, so reruns overwrite instead of piling up.
+    /// </summary>
+    private string DelaysFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"coop-compare-timer-delays-{Seed}-{sizes.Timers}-{sizes.TimerMaxDelayMilliseconds}.txt");
+        File.WriteAllLines(path, _delays.Select(d => ScriptWorkload.Number(d.Ticks / TimeSpan.TicksPerMicrosecond)));
+        return path;
+    }
 
     private static TimeSpan[] MakeDelays(int count, int maxMilliseconds)
     {

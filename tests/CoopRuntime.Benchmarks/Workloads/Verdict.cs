@@ -13,6 +13,16 @@ internal static class Verdict
         return Line($"CoopRuntime ≥ {target.ToString(CultureInfo.InvariantCulture)}× faster than {peer} ({metric})", Format.Ratio(ratio), ratio >= target);
     }
 
+    /// <summary>A target against an out-of-process peer; a peer that was skipped says so instead of a number.</summary>
+    public static string Speedup(WorkloadResult result, string peerRowPrefix, string peerDescription, double target)
+    {
+        var metric = result.Workload.RatioMetric == RatioMetric.Cpu ? "CPU time" : "wall time";
+        var what = $"CoopRuntime ≥ {target.ToString(CultureInfo.InvariantCulture)}× faster than {peerDescription} ({metric})";
+        return result.ScriptRatio(peerRowPrefix) is { } ratio
+            ? Line(what, Format.Ratio(ratio), ratio >= target)
+            : $"- Target: {what} — not measured: that peer was skipped on this machine";
+    }
+
     public static string AtMost(string what, double measured, double limit, Func<double, string> format) =>
         Line($"{what} ≤ {format(limit)}", format(measured), measured <= limit);
 

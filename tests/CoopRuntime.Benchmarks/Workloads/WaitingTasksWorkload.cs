@@ -1,4 +1,5 @@
 using CoopRuntime.Benchmarks.Compare;
+using CoopRuntime.Benchmarks.OutOfProcess;
 using CoopRuntime.Benchmarks.Peers;
 
 namespace CoopRuntime.Benchmarks.Workloads;
@@ -9,6 +10,8 @@ namespace CoopRuntime.Benchmarks.Workloads;
 /// </summary>
 internal sealed class WaitingTasksWorkload(WorkloadSizes sizes) : Workload
 {
+    private const string CoopAsync = "CoopRuntime: Spawn, async body";
+
     public override string Title => "4. Spawned tasks waiting on one event";
 
     public override string Description =>
@@ -22,15 +25,28 @@ internal sealed class WaitingTasksWorkload(WorkloadSizes sizes) : Workload
 
     public override long Operations => sizes.WaitingTasks;
 
-    public override IReadOnlyList<ExtraColumn> ExtraColumns =>
-    [
-        ExtraColumn.BytesBetween("Spawn→parked per task", MarkNames.Start(0), MarkNames.Parked(0), sizes.WaitingTasks),
-    ];
+    public override IReadOnlyList<ExtraColumn> ExtraColumns => [SpawnToParked];
+
+    /// <summary>
+    /// Compared with the async-body row: Node's and asyncio's waiters are async functions too. The bytes column holds
+    /// what each runtime can count: .NET bytes allocated from the first spawn until all wait, V8's heapUsed growth
+    /// over the same span, and tracemalloc's traced-memory growth (in a separate unmeasured asyncio run).
+    /// </summary>
+    public override ScriptWorkload Scripts => new(
+        "waiters",
+        [ScriptWorkload.Number(sizes.WaitingTasks)],
+        [
+            new(ScriptLanguage.Node, "await-shared-promise", "async functions awaiting one shared promise", CoopAsync),
+            new(ScriptLanguage.Python, "create-task-event-wait", "create_task, each awaiting one asyncio.Event", CoopAsync),
+        ],
+        SpawnToParked);
+
+    private ExtraColumn SpawnToParked => ExtraColumn.BytesBetween("Spawn→parked per task", MarkNames.Start(0), MarkNames.Parked(0), sizes.WaitingTasks);
 
     public override IReadOnlyList<Variant> Variants =>
     [
         new("CoopRuntime: Spawn, sync body", p => CoopRuntimePeer.WaitingTasks(sizes.WaitingTasks, asyncBody: false, bursts: 1, p), IsBaseline: true),
-        new("CoopRuntime: Spawn, async body", p => CoopRuntimePeer.WaitingTasks(sizes.WaitingTasks, asyncBody: true, bursts: 1, p)),
+        new(CoopAsync, p => CoopRuntimePeer.WaitingTasks(sizes.WaitingTasks, asyncBody: true, bursts: 1, p)),
         new("AsyncContext: Factory.Run, sync body", p => AsyncContextPeer.WaitingTasks(sizes.WaitingTasks, asyncBody: false, bursts: 1, p)),
         new("AsyncContext: Factory.Run, async body", p => AsyncContextPeer.WaitingTasks(sizes.WaitingTasks, asyncBody: true, bursts: 1, p)),
         new("ThreadPool: Task.Run, sync body", p => ThreadPoolPeer.WaitingTasks(sizes.WaitingTasks, asyncBody: false, bursts: 1, p)),

@@ -1,4 +1,5 @@
 using CoopRuntime.Benchmarks.Compare;
+using CoopRuntime.Benchmarks.OutOfProcess;
 
 namespace CoopRuntime.Benchmarks.Workloads;
 
@@ -28,6 +29,9 @@ internal abstract class Workload
 
     public abstract IReadOnlyList<Variant> Variants { get; }
 
+    /// <summary>The same workload on the out-of-process peers (Node.js, asyncio, uvloop), or null if it has no such counterpart.</summary>
+    public virtual ScriptWorkload? Scripts => null;
+
     /// <summary>Sentences printed under the table: what the columns mean here, caveats.</summary>
     public virtual IEnumerable<string> Notes => [];
 
@@ -42,8 +46,11 @@ internal abstract class Workload
         new YieldWorkload(sizes),
         new TimerWorkload(sizes),
         new WaitingTasksWorkload(sizes),
+
         new WaitingTaskMemoryWorkload(sizes),
         new WaitingTaskPartsWorkload(sizes),
         new SteadyStateAllocationWorkload(sizes),
+        new PingPongWorkload(sizes),
+        new CoroutineStepsWorkload(sizes),
     ];
 }

@@ -1,13 +1,20 @@
 using CoopRuntime.Benchmarks.Compare;
+using CoopRuntime.Benchmarks.OutOfProcess;
 
 namespace CoopRuntime.Benchmarks.Workloads;
 
-/// <summary>Every sample of every variant of one workload, with the statistics the report needs.</summary>
-internal sealed class WorkloadResult(Workload workload, IReadOnlyDictionary<Variant, IReadOnlyList<Sample>> samples)
+/// <summary>Every sample of every variant of one workload (in-process and out-of-process), with the statistics the report needs.</summary>
+internal sealed class WorkloadResult(
+    Workload workload,
+    IReadOnlyDictionary<Variant, IReadOnlyList<Sample>> samples,
+    IReadOnlyList<(ScriptRow Row, IReadOnlyList<ScriptSample> Samples)> scriptSamples)
 {
     public Workload Workload => workload;
 
     public IReadOnlyList<Sample> SamplesOf(Variant variant) => samples[variant];
+
+    /// <summary>The out-of-process rows that ran, in the order they ran.</summary>
+    public IReadOnlyList<(ScriptRow Row, IReadOnlyList<ScriptSample> Samples)> ScriptResults => scriptSamples;
 
     public static double Median(IEnumerable<double> values)
     {
@@ -38,4 +45,25 @@ internal sealed class WorkloadResult(Workload workload, IReadOnlyDictionary<Vari
         RatioMetric.Cpu => s => s.Cpu.TotalMilliseconds,
         _ => s => s.Wall.TotalMilliseconds,
     };
+
+    /// <summary>A script row's median wall or CPU time divided by its CoopRuntime counterpart's: 20 means CoopRuntime needed a twentieth.</summary>
+    public double ScriptRatio(ScriptRow row, IReadOnlyList<ScriptSample> rowSamples, RatioMetric metric)
+    {
+        Func<ScriptSample, double> value = metric == RatioMetric.Cpu ? s => s.Cpu.TotalMilliseconds : s => s.Wall.TotalMilliseconds;
+        return Median(rowSamples.Select(value)) / Median(row.Variant.Counterpart, MetricOf(metric));
+    }
+
+    /// <summary>The ratio of the first script row whose name starts with <paramref name="rowNamePrefix"/>, in the workload's target metric; null if that peer was skipped.</summary>
+    public double? ScriptRatio(string rowNamePrefix)
+    {
+        foreach (var (row, rowSamples) in scriptSamples)
+        {
+            if (row.Name.StartsWith(rowNamePrefix, StringComparison.Ordinal))
+            {
+                return ScriptRatio(row, rowSamples, workload.RatioMetric);
+            }
+        }
+
+        return null;
+    }
 }

@@ -8,7 +8,10 @@ internal sealed record WorkloadSizes(
     int Timers,
     int TimerMaxDelayMilliseconds,
     int WaitingTasks,
-    int SteadyStateOperations)
+    int SteadyStateOperations,
+    int PingPongRoundTrips,
+    int Coroutines,
+    int StepsPerCoroutine)
 {
     public static readonly WorkloadSizes Full = new(
         PostChain: 1_000_000,
@@ -17,7 +20,10 @@ internal sealed record WorkloadSizes(
         Timers: 200_000,
         TimerMaxDelayMilliseconds: 100,
         WaitingTasks: 100_000,
-        SteadyStateOperations: 100_000);
+        SteadyStateOperations: 100_000,
+        PingPongRoundTrips: 200_000,
+        Coroutines: 1_000,
+        StepsPerCoroutine: 1_000);
 
     public static readonly WorkloadSizes Smoke = new(
         PostChain: 10_000,
@@ -26,5 +32,8 @@ internal sealed record WorkloadSizes(
         Timers: 2_000,
         TimerMaxDelayMilliseconds: 10,
         WaitingTasks: 1_000,
-        SteadyStateOperations: 1_000);
+        SteadyStateOperations: 1_000,
+        PingPongRoundTrips: 1_000,
+        Coroutines: 100,
+        StepsPerCoroutine: 100);
 }

@@ -1,3 +1,4 @@
+using CoopRuntime.Benchmarks.OutOfProcess;
 using CoopRuntime.Benchmarks.Peers;
 
 namespace CoopRuntime.Benchmarks.Workloads;
@@ -5,6 +6,7 @@ namespace CoopRuntime.Benchmarks.Workloads;
 /// <summary>Workload 2: many async methods taking turns. The cost of one await that suspends and resumes.</summary>
 internal sealed class YieldWorkload(WorkloadSizes sizes) : Workload
 {
+    private const string CoopName = "CoopRuntime: await EventLoop.Yield()";
     private const string AsyncContextName = "AsyncContext: await Task.Yield()";
 
     public override string Title => "2. Tasks × yields";
@@ -21,10 +23,19 @@ internal sealed class YieldWorkload(WorkloadSizes sizes) : Workload
 
     public override IReadOnlyList<Variant> Variants =>
     [
-        new("CoopRuntime: await EventLoop.Yield()", _ => CoopRuntimePeer.YieldTasks(sizes.YieldTasks, sizes.YieldsPerTask), IsBaseline: true),
+        new(CoopName, _ => CoopRuntimePeer.YieldTasks(sizes.YieldTasks, sizes.YieldsPerTask), IsBaseline: true),
         new(AsyncContextName, _ => AsyncContextPeer.YieldTasks(sizes.YieldTasks, sizes.YieldsPerTask)),
         new("ThreadPool: await Task.Yield()", _ => ThreadPoolPeer.YieldTasks(sizes.YieldTasks, sizes.YieldsPerTask)),
     ];
+
+    public override ScriptWorkload Scripts => new(
+        "yields",
+        [ScriptWorkload.Number(sizes.YieldTasks), ScriptWorkload.Number(sizes.YieldsPerTask)],
+        [
+            new(ScriptLanguage.Node, "setimmediate", "await new Promise(r => setImmediate(r)) (a loop turn, like EventLoop.Yield)", CoopName),
+            new(ScriptLanguage.Node, "await-null", "await null (microtask only: no loop turn, not the same thing)", CoopName),
+            new(ScriptLanguage.Python, "sleep0", "await asyncio.sleep(0), tasks gathered", CoopName),
+        ]);
 
     public override IEnumerable<string> Verdicts(WorkloadResult result) => [Verdict.Speedup(result, AsyncContextName, 10)];
 }
