@@ -40,6 +40,11 @@ internal static class ResultReading
             .OfType<ModeResult>()
             .OrderBy(r => r.WallTime)
             .ToArray();
+        if (results.Cpu.Count == 0)
+        {
+            return; // --only io
+        }
+
         if (sequential is null || parallel.Length == 0)
         {
             sentences.Add("The CPU-bound comparison is incomplete: see the failed rows in the table.");
