@@ -23,6 +23,12 @@ internal static class ShowdownApp
         var machine = MachineInfo.Describe();
         AnsiConsole.MarkupLine("[bold]Showdown[/]: the same work run sequentially, on threads, in processes and as coroutines.");
         AnsiConsole.MarkupLine($"Measured now, on this machine: [bold]{Markup.Escape(machine.Summary)}[/]. Sizes: {sizes.Name}.");
+        if (MachineInfo.LibraryIsUnoptimized)
+        {
+            AnsiConsole.MarkupLine("[yellow]CoopRuntime was built without optimizations (Debug): the loop modes run slower than they can. " +
+                                   "For fair numbers: dotnet run -c Release --project samples/Showdown[/]");
+        }
+
         AnsiConsole.WriteLine();
 
         IReadOnlyList<ModeResult> results;

@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.InteropServices;
+using CoopRuntime;
 
 namespace Showdown.Measurement;
 
@@ -6,6 +9,10 @@ namespace Showdown.Measurement;
 internal sealed record MachineInfo(int Cores, string OperatingSystem, string Runtime)
 {
     public string Summary => $"{Cores} {(Cores == 1 ? "core" : "cores")}, {OperatingSystem}, {Runtime}";
+
+    /// <summary>True when the CoopRuntime library was compiled in Debug, so the JIT does not optimize it.</summary>
+    public static bool LibraryIsUnoptimized =>
+        typeof(EventLoop).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true;
 
     public static MachineInfo Describe() =>
         new(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
