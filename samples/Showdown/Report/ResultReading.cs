@@ -54,10 +54,10 @@ internal static class ResultReading
         var best = parallel[0];
         var speedup = results.Speedup(best)!.Value;
         var other = parallel.Length > 1 ? parallel[1] : null;
-        var otherClause = other is null ? "" : $" ({other.Mode}: {Format.Times(results.Speedup(other)!.Value)})";
+        var otherClause = other is null ? "" : $"; {other.Mode}: {Format.Times(results.Speedup(other)!.Value)}";
         sentences.Add(speedup >= 1.2
             ? $"CPU-bound: {best.Mode} won, {Format.Times(speedup)} faster than sequential " +
-              $"({Format.Duration(sequential.WallTime)} → {Format.Duration(best.WallTime)}){otherClause}, by keeping {Format.Decimal(best.CoresBusy)} " +
+              $"({Format.Duration(sequential.WallTime)} → {Format.Duration(best.WallTime)}{otherClause}), by keeping {Format.Decimal(best.CoresBusy)} " +
               $"of {machine.Cores} cores busy: .NET threads run truly in parallel, there is no global interpreter lock."
             : $"CPU-bound: the best parallel mode, {best.Mode}, was only {Format.Times(speedup)} as fast as sequential{otherClause}: " +
               $"with {machine.Cores} {(machine.Cores == 1 ? "core" : "cores")} (and whatever else is running on them) there was little room to run in parallel.");
@@ -116,7 +116,7 @@ internal static class ResultReading
         var ceiling = 1 / sizes.Latency.TotalSeconds;
         sentences.Add($"Waiting is not work: sequential requests reached {Format.Rate(sequential.ItemsPerSecond)}, close to the " +
                       $"{Format.Rate(ceiling)} that one request at a time allows with {Format.Duration(sizes.Latency)} of latency, and blocking " +
-                      $"thread-pool calls reached {Format.Rate(pool.ItemsPerSecond)} because the pool only slowly grew to " +
-                      $"{Format.Count(pool.PeakThreads, "thread")}, each one stuck waiting.");
+                      $"thread-pool calls reached {Format.Rate(pool.ItemsPerSecond)}: each call holds a pool thread while it waits, and the pool " +
+                      $"added only {Format.Count(Math.Max(0, pool.PeakThreads - pool.ThreadsBefore), "thread")} for them.");
     }
 }
