@@ -10,6 +10,9 @@ namespace Showdown.Report;
 /// </summary>
 internal static class ResultReading
 {
+    // Below this much sequential work, overheads (thread hand-offs, process start-up) outweigh any parallel gain.
+    private static readonly TimeSpan TooSmallToSplit = TimeSpan.FromMilliseconds(250);
+
     public static IReadOnlyList<string> Read(ResultSet results, WorkloadSizes sizes, MachineInfo machine)
     {
         var sentences = new List<string>();
@@ -60,7 +63,9 @@ internal static class ResultReading
               $"({Format.Duration(sequential.WallTime)} → {Format.Duration(best.WallTime)}{otherClause}), by keeping {Format.Decimal(best.CoresBusy)} " +
               $"of {machine.Cores} cores busy: .NET threads run truly in parallel, there is no global interpreter lock."
             : $"CPU-bound: the best parallel mode, {best.Mode}, was only {Format.Times(speedup)} as fast as sequential{otherClause}: " +
-              $"with {machine.Cores} {(machine.Cores == 1 ? "core" : "cores")} (and whatever else is running on them) there was little room to run in parallel.");
+              (sequential.WallTime < TooSmallToSplit
+                  ? $"at this size ({Format.Duration(sequential.WallTime)} of work) starting and coordinating workers costs as much as the work; the default sizes show the real gain."
+                  : $"with {machine.Cores} {(machine.Cores == 1 ? "core" : "cores")} (and whatever else is running on them) there was little room to run in parallel."));
 
         if (other is not null && best.Mode == CpuModeNames.Threads)
         {
