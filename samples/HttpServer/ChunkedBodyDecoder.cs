@@ -32,6 +32,13 @@ public static class ChunkedBodyDecoder
         var decoded = 0;
         while (true)
         {
+            // Framing counts against the limit too: without this, 1-byte chunks with long extensions would make the
+            // server buffer many bytes of framing per byte of body.
+            if (position - start > MaxRawLength(limits))
+            {
+                return Fail(413, out errorStatus);
+            }
+
             var lineEnd = buffer.AsSpan(position, end - position).IndexOf((byte)'\n');
             if (lineEnd < 0)
             {
@@ -70,8 +77,7 @@ public static class ChunkedBodyDecoder
 
             if (end - position < size + 2)
             {
-                // Framing counts against the limit too: without this, 1-byte chunks would buffer six bytes per byte.
-                return position - start > (2L * limits.MaxBodyBytes) + MaxChunkLineLength ? Fail(413, out errorStatus) : HttpParseStatus.Incomplete;
+                return position + size + 2 - start > MaxRawLength(limits) ? Fail(413, out errorStatus) : HttpParseStatus.Incomplete;
             }
 
             var data = buffer.AsSpan(position, (int)size);
@@ -130,6 +136,9 @@ public static class ChunkedBodyDecoder
             }
         }
     }
+
+    /// <summary>The most raw bytes (framing included) a body may take: twice the body limit plus one chunk line.</summary>
+    public static long MaxRawLength(HttpLimits limits) => (2L * limits.MaxBodyBytes) + MaxChunkLineLength;
 
     private static bool TryParseHex(ReadOnlySpan<byte> text, out long value)
     {
