@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace HttpServer;
@@ -28,6 +29,13 @@ public enum HttpParseStatus
 /// </remarks>
 public static class HttpRequestParser
 {
+    // Vectorized searches: checking every byte of every header with a scalar loop showed up under load.
+    private static readonly SearchValues<byte> s_tokenBytes =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
+    private static readonly SearchValues<byte> s_forbiddenInValues =
+        SearchValues.Create([.. Enumerable.Range(0, 0x20).Where(b => b != '\t').Select(b => (byte)b), 0x7f]);
+
     /// <summary>Parses the head that starts at <paramref name="start"/>.</summary>
     /// <param name="buffer">The connection's buffer.</param>
     /// <param name="start">Where the request begins.</param>
@@ -217,12 +225,9 @@ public static class HttpRequestParser
         }
 
         var value = line[valueStart..valueEnd];
-        foreach (var b in value)
+        if (value.IndexOfAny(s_forbiddenInValues) >= 0)
         {
-            if ((b < 0x20 && b != (byte)'\t') || b == 0x7f)
-            {
-                return 400; // a bare CR or another control character inside a value
-            }
+            return 400; // a bare CR or another control character inside a value
         }
 
         request.AddHeader(start, colon, start + valueStart, value.Length);
@@ -326,18 +331,7 @@ public static class HttpRequestParser
     };
 
     /// <summary>RFC 9110 tchar: the characters of methods and header names.</summary>
-    private static bool IsToken(ReadOnlySpan<byte> text)
-    {
-        foreach (var b in text)
-        {
-            if (!(char.IsAsciiLetterOrDigit((char)b) || "!#$%&'*+-.^_`|~"u8.Contains(b)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsToken(ReadOnlySpan<byte> text) => text.IndexOfAnyExcept(s_tokenBytes) < 0;
 
     private static int IndexOfNewline(byte[] buffer, int from, int end)
     {

@@ -228,3 +228,32 @@ public sealed class ChunkedBodyDecoderTests
         Assert.Equal(413, error);
     }
 }
+
+[Collection(CoopRuntime.Tests.Support.AllocationMeasurements.Name)]
+public sealed class HttpAllocationTests
+{
+    [Fact]
+    public void ParseRouteAndWrite_AGetOfAStaticRoute_AllocatesNothingInSteadyState()
+    {
+        var request = Encoding.ASCII.GetBytes("GET /json HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n");
+        var parsed = new HttpRequest();
+        var router = new HttpRouter();
+        var writer = new HttpResponseWriter(new HttpDate());
+        var limits = new HttpLimits();
+        void Serve()
+        {
+            HttpRequestParser.TryParseHead(request, 0, request.Length, parsed, limits, out _, out _);
+            router.Handle(parsed, default, writer);
+            writer.Clear();
+        }
+
+        Serve();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Serve();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
