@@ -50,7 +50,13 @@ internal sealed record ExternalTool(string Name, string AptPackage)
             throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {HangGuard.TotalSeconds} s.");
         }
 
-        return new ToolResult(process.ExitCode, output.Result, errors.Result);
+        var result = new ToolResult(process.ExitCode, output.Result, errors.Result);
+
+        // Process.Dispose leaves redirected streams open once they were handed out; their pipes would then close
+        // whenever the finalizer runs, which shows up in other tests that count this process's file descriptors.
+        process.StandardOutput.Dispose();
+        process.StandardError.Dispose();
+        return result;
     }
 
     private static string? FindOnPath(string name) =>

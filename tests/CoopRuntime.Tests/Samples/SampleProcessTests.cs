@@ -188,10 +188,12 @@ public sealed partial class SampleProcessTests
     private sealed class SampleProcess : IDisposable
     {
         private readonly Process _process;
+        private readonly Task _drained;
 
-        private SampleProcess(Process process, int port)
+        private SampleProcess(Process process, Task drained, int port)
         {
             _process = process;
+            _drained = drained;
             Port = port;
         }
 
@@ -213,9 +215,8 @@ public sealed partial class SampleProcessTests
                 throw new InvalidOperationException($"{program} did not report its port: {(line.IsCompleted ? line.Result : "(nothing)")} {process.StandardError.ReadToEnd()}");
             }
 
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-            return new SampleProcess(process, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+            var drained = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+            return new SampleProcess(process, drained, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
         }
 
         /// <summary>The process's resident set size (VmRSS), in bytes.</summary>
@@ -230,6 +231,12 @@ public sealed partial class SampleProcessTests
             Assert.False(_process.HasExited, $"The server exited on its own with code {(_process.HasExited ? _process.ExitCode : 0)}.");
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
+
+            // Close the pipes now: Process.Dispose leaves streams it handed out to the finalizer, and pipes closing
+            // at a random later moment upset the tests that count this process's file descriptors.
+            _drained.Wait(TimeSpan.FromSeconds(60));
+            _process.StandardOutput.Dispose();
+            _process.StandardError.Dispose();
             _process.Dispose();
         }
     }
