@@ -36,8 +36,21 @@ internal static partial class HttpComparison
         }
 
         var pin = EchoComparison.CanPin();
-        var servers = Servers(output, smoke);
-        var rates = Compare(output, servers, repetitions, pin, (server, port) => MeasureOnce(wrk, port, seconds, warmUp, pin, server.Name));
+        var kestrelFolder = Path.Combine(Path.GetTempPath(), $"coop-kestrel-{Environment.ProcessId}");
+        Dictionary<string, double> rates;
+        try
+        {
+            var servers = Servers(kestrelFolder);
+            rates = Compare(output, servers, repetitions, pin, (server, port) => MeasureOnce(wrk, port, seconds, warmUp, pin, server.Name));
+        }
+        finally
+        {
+            if (Directory.Exists(kestrelFolder))
+            {
+                Directory.Delete(kestrelFolder, recursive: true);
+            }
+        }
+
         foreach (var (peer, target) in new[] { ("Node.js http (CPU 0)", 1.3), ("ASP.NET Core Kestrel (every core)", 1.0) })
         {
             if (rates.TryGetValue(peer, out var ratio))
@@ -49,12 +62,12 @@ internal static partial class HttpComparison
         output.WriteLine();
     }
 
-    private static List<ServerProcess> Servers(TextWriter output, bool smoke)
+    private static List<ServerProcess> Servers(string kestrelFolder)
     {
         var dotnet = DotnetHost();
         var node = EchoComparison.FindOnPath("node");
         var sample = Path.Combine(AppContext.BaseDirectory, "HttpServer.dll");
-        var (kestrel, kestrelMissing) = KestrelPeer(output, smoke);
+        var (kestrel, kestrelMissing) = KestrelPeer(kestrelFolder);
         return
         [
             new(Baseline, dotnet, [sample, "--port", "{port}"], "0", null),
@@ -65,7 +78,7 @@ internal static partial class HttpComparison
     }
 
     /// <summary>Builds the Kestrel peer once, if the ASP.NET Core shared framework is installed; returns its dll or why not.</summary>
-    private static (string? Dll, string? Missing) KestrelPeer(TextWriter output, bool smoke)
+    private static (string? Dll, string? Missing) KestrelPeer(string outputFolder)
     {
         var runtimes = Run(DotnetHost(), ["--list-runtimes"]);
         if (!runtimes.Output.Contains("Microsoft.AspNetCore.App", StringComparison.Ordinal))
@@ -74,7 +87,6 @@ internal static partial class HttpComparison
         }
 
         var project = Path.Combine(AppContext.BaseDirectory, "Peers", "Http", "KestrelServer", "KestrelServer.csproj");
-        var outputFolder = Path.Combine(Path.GetTempPath(), $"coop-kestrel-{Environment.ProcessId}");
         var build = Run(DotnetHost(), ["build", project, "-c", "Release", "-o", outputFolder, "-nologo", "-v", "quiet"]);
         if (build.ExitCode != 0)
         {
