@@ -19,10 +19,13 @@ internal static class Program
               and on Node.js, CPython asyncio and uvloop (Peers/Node, Peers/Python; skipped when not installed), as
               Markdown tables. --smoke uses tiny sizes and one repetition (seconds; what CI runs). --chart draws the
               ratios to CoopRuntime as a PNG.
-              Ends with the TCP echo comparison: out-of-process servers (CoopRuntime, ThreadPool, Node.js, asyncio,
-              uvloop) under the same C load client.
+              Ends with the out-of-process comparisons: TCP echo (CoopRuntime, ThreadPool, Node.js, asyncio, uvloop under
+              the same C load client), HTTP (samples/HttpServer, Node.js http, Kestrel under wrk) and key-value
+              (samples/KvServer and redis-server under redis-benchmark). Missing tools are skipped with a line.
           dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- echo [--smoke] [--repetitions N]
               Only the TCP echo comparison.
+          dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- http|kv [--smoke] [--repetitions N]
+              Only the HTTP or only the key-value comparison.
           dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- echo-server KIND PORT
               One of the .NET echo servers of that comparison (KIND: coop-epoll, coop-portable, threadpool).
         """;
@@ -61,6 +64,26 @@ internal static class Program
                 }
 
                 Echo.EchoComparison.Run(Console.Out, echoOptions.Smoke, echoOptions.Smoke ? 1 : Math.Min(echoOptions.Repetitions, 3));
+                return 0;
+            case "http":
+            case "kv":
+                if (!CompareOptions.TryParse(args.AsSpan(1), out var protocolOptions, out var protocolError))
+                {
+                    Console.Error.WriteLine(protocolError);
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+                }
+
+                var protocolRepetitions = protocolOptions.Smoke ? 1 : Math.Min(protocolOptions.Repetitions, 3);
+                if (args[0] == "http")
+                {
+                    Protocols.HttpComparison.Run(Console.Out, protocolOptions.Smoke, protocolRepetitions);
+                }
+                else
+                {
+                    Protocols.KvComparison.Run(Console.Out, protocolOptions.Smoke, protocolRepetitions);
+                }
+
                 return 0;
             case "echo-server" when args.Length == 3 && int.TryParse(args[2], out var port):
                 return Echo.EchoServers.Run(args[1], port);

@@ -65,6 +65,12 @@ internal static class CompareCommand
         Echo.EchoComparison.Run(output, options.Smoke, options.Repetitions);
         output.Flush();
 
+        // The protocol servers take longest per repetition (5 s of wrk, two redis-benchmark modes), so at most three.
+        Protocols.HttpComparison.Run(output, options.Smoke, Math.Min(options.Repetitions, 3));
+        output.Flush();
+        Protocols.KvComparison.Run(output, options.Smoke, Math.Min(options.Repetitions, 3));
+        output.Flush();
+
         output.WriteLine($"Total time: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s. Load average (1 / 5 / 15 min) at the end: {MachineInfo.LoadAverage()}.");
         return 0;
     }
