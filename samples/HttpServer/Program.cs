@@ -21,13 +21,13 @@ if (options is null)
 
 // One loop per thread. The first binds (learning the port when --port is 0); the others then join it on that port,
 // and the kernel spreads new connections across them (SO_REUSEPORT).
-var loops = new LoopThread[options.Loops];
+var loops = new ServerLoopThread[options.Loops];
 var reusePort = options.Loops > 1;
-loops[0] = LoopThread.Start(new IPEndPoint(options.Address, options.Port), reusePort, "HTTP loop 0");
+loops[0] = ServerLoopThread.Start(new IPEndPoint(options.Address, options.Port), reusePort, "HTTP loop 0");
 var endPoint = loops[0].WaitUntilListening();
 for (var i = 1; i < loops.Length; i++)
 {
-    loops[i] = LoopThread.Start(endPoint, reusePort, $"HTTP loop {i}");
+    loops[i] = ServerLoopThread.Start(endPoint, reusePort, $"HTTP loop {i}");
     loops[i].WaitUntilListening();
 }
 

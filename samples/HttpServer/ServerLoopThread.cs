@@ -4,16 +4,16 @@ using CoopRuntime;
 namespace HttpServer;
 
 /// <summary>A loop on its own thread running one <see cref="HttpServerHost"/>.</summary>
-internal sealed class LoopThread
+internal sealed class ServerLoopThread
 {
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Thread _thread = null!;
     private EventLoop? _loop;
 
-    public static LoopThread Start(IPEndPoint endPoint, bool reusePort, string name)
+    public static ServerLoopThread Start(IPEndPoint endPoint, bool reusePort, string name)
     {
-        var loopThread = new LoopThread();
+        var loopThread = new ServerLoopThread();
         loopThread._thread = new Thread(() =>
         {
             try
