@@ -52,7 +52,10 @@ public class SocketBenchmarks
         for (var i = 0; i < RoundTrips; i++)
         {
             await _client.WriteAsync(_request);
-            await ReadFullyAsync(_client, _request);
+            for (var got = 0; got < _request.Length;)
+            {
+                got += await _client.ReadAsync(_request.AsMemory(got));
+            }
         }
     }
 
@@ -60,17 +63,12 @@ public class SocketBenchmarks
     {
         for (var i = 0; i < RoundTrips; i++)
         {
-            await ReadFullyAsync(_accepted, _response);
-            await _accepted.WriteAsync(_response);
-        }
-    }
+            for (var got = 0; got < _response.Length;)
+            {
+                got += await _accepted.ReadAsync(_response.AsMemory(got));
+            }
 
-    private static async ValueTask ReadFullyAsync(TcpStream stream, byte[] buffer)
-    {
-        var got = 0;
-        while (got < buffer.Length)
-        {
-            got += await stream.ReadAsync(buffer.AsMemory(got));
+            await _accepted.WriteAsync(_response);
         }
     }
 }
