@@ -32,7 +32,11 @@ internal class SpawnedTask : CancellationTokenSource
         _work = work;
         Name = name;
         Group = group;
+        SpawnedAt = loop.Now;
     }
+
+    /// <summary>Loop time when the task was spawned, for task dumps.</summary>
+    public TimeSpan SpawnedAt { get; }
 
     public EventLoop Loop { get; }
 
@@ -149,7 +153,7 @@ internal class SpawnedTask : CancellationTokenSource
         if (!_observed)
         {
             _observed = true;
-            Loop.ReportUnhandledException(SingleOrAggregate(_task!.Exception!));
+            Loop.ReportUnobservedFault(DescribeForDiagnostics(), SingleOrAggregate(_task!.Exception!));
         }
     }
 
@@ -169,6 +173,27 @@ internal class SpawnedTask : CancellationTokenSource
     }
 
     internal string Describe() => Name is null ? "an unnamed task" : $"task '{Name}'";
+
+    /// <summary>"spawned task 'name' (async method N.T.M)". Any thread (diagnostics): it reads references only.</summary>
+    internal string DescribeForDiagnostics()
+    {
+        var method = Method;
+        var name = Name is null ? "(unnamed)" : $"'{Name}'";
+        return method is null ? $"spawned task {name}" : $"spawned task {name} ({method})";
+    }
+
+    private string? Method => _task is { } task
+        ? CallbackNames.AsyncMethodOf(task)
+        : _work is { } work ? CallbackNames.MethodName(work.Method) : null;
+
+    /// <summary>A snapshot for <see cref="EventLoop.GetTaskInfos"/>. Loop thread only.</summary>
+    internal TaskInfo GetInfo(TimeSpan now)
+    {
+        var task = _task;
+        var state = _finished ? "finished" : task is null ? "scheduled" : task.IsCompleted ? "finishing" : "waiting";
+        var waitingOn = task is null ? "its first step" : task.IsCompleted ? "its completion to be processed" : AsyncStacks.DescribeAwaited(task);
+        return new TaskInfo(TaskKind.SpawnedTask, Name, state, Method, waitingOn, now - SpawnedAt, null);
+    }
 
     // The generic subclass overrides these four so that LoopTask<T>.Completion is a Task<T>.
     protected virtual Task FromCanceled(CancellationToken token) => Task.FromCanceled(token);
