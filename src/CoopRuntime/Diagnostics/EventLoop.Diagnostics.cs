@@ -159,8 +159,7 @@ public sealed partial class EventLoop
         }
 
         var end = Stopwatch.GetTimestamp();
-        var histogram = LoopMetrics.IterationDuration;
-        if (histogram.Enabled)
+        if (LoopMetrics.IterationDuration is { Enabled: true } histogram)
         {
             histogram.Record(
                 LoopDiagnostics.FromStopwatchTicks(end - diagnostics.IterationStart).TotalSeconds,

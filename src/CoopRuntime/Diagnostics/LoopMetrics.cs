@@ -23,24 +23,48 @@ internal static class LoopMetrics
 
     private static readonly object s_lock = new();
     private static readonly List<WeakReference<EventLoop>> s_loops = new();
+    private static readonly object s_createLock = new();
+    private static readonly TimeSpan InstrumentsDelay = TimeSpan.FromSeconds(1);
+    private static int s_instrumentsQueued;
+    private static Timer? s_createTimer;
+    private static Meter? s_meter;
+    private static volatile Histogram<double>? s_iterationDuration;
 
-    public static readonly Meter Meter = new(MeterName, typeof(EventLoop).Assembly.GetName().Version?.ToString());
+    /// <summary>The iteration-duration histogram, or null until the instruments exist.</summary>
+    public static Histogram<double>? IterationDuration => s_iterationDuration;
 
-    public static readonly Histogram<double> IterationDuration = Meter.CreateHistogram<double>(
-        "coopruntime.loop.iteration.duration",
-        unit: "s",
-        description: "How long the loop took per iteration, from the end of its wait for I/O to the end of its batch of callbacks.");
-
-    static LoopMetrics()
+    /// <summary>
+    /// Creates the meter and its instruments once. Creating the first <see cref="Meter"/> of a process initializes the
+    /// runtime's metrics machinery, which took ~100 ms of CPU on the development machine (2 cores), and doing it on the
+    /// thread pool at once still slowed the first loop's start as much (they compete for the cores and the JIT). So the
+    /// first loop schedules it one second later, on a timer thread; tests call it directly to collect at once.
+    /// </summary>
+    public static void EnsureInstruments()
     {
-        Meter.CreateObservableCounter("coopruntime.loop.iterations", () => Observe(static l => l.Iteration), "{iteration}", "Iterations the loop has begun.");
-        Meter.CreateObservableCounter("coopruntime.loop.callbacks", () => Observe(static l => l.CallbacksRun), "{callback}", "Callbacks the loop has run (continuations, timers, coroutine steps included), counted once timings are on.");
-        Meter.CreateObservableGauge("coopruntime.loop.ready_queue.depth", () => Observe(static l => l.ReadyCount), "{callback}", "Callbacks waiting in the ready queue.");
-        Meter.CreateObservableUpDownCounter("coopruntime.loop.timers.pending", () => Observe(static l => l.PendingTimerCount), "{timer}", "Timers scheduled and not yet fired or cancelled.");
-        Meter.CreateObservableUpDownCounter("coopruntime.loop.tasks.live", () => Observe(static l => l.LiveTaskCount), "{task}", "Spawned tasks that have not finished.");
-        Meter.CreateObservableUpDownCounter("coopruntime.loop.coroutines.live", () => Observe(static l => l.LiveCoroutineCount), "{coroutine}", "Coroutines that have not finished.");
-        Meter.CreateObservableUpDownCounter("coopruntime.loop.sockets.open", () => Observe(static l => l.OpenSocketCount), "{socket}", "Sockets the loop's I/O driver has open.");
-        Meter.CreateObservableCounter("coopruntime.loop.io_wait.time", () => Observe(static l => l.IoWaitSeconds), "s", "Time the loop spent blocked waiting for I/O, timers or posts (measured once timings are on).");
+        // Its own lock: loops register under s_lock meanwhile without waiting for the meter.
+        lock (s_createLock)
+        {
+            if (s_meter is not null)
+            {
+                return;
+            }
+
+            var meter = new Meter(MeterName, typeof(EventLoop).Assembly.GetName().Version?.ToString());
+            meter.CreateObservableCounter("coopruntime.loop.iterations", () => Observe(static l => l.Iteration), "{iteration}", "Iterations the loop has begun.");
+            meter.CreateObservableCounter("coopruntime.loop.callbacks", () => Observe(static l => l.CallbacksRun), "{callback}", "Callbacks the loop has run (continuations, timers, coroutine steps included), counted once timings are on.");
+            meter.CreateObservableGauge("coopruntime.loop.ready_queue.depth", () => Observe(static l => l.ReadyCount), "{callback}", "Callbacks waiting in the ready queue.");
+            meter.CreateObservableUpDownCounter("coopruntime.loop.timers.pending", () => Observe(static l => l.PendingTimerCount), "{timer}", "Timers scheduled and not yet fired or cancelled.");
+            meter.CreateObservableUpDownCounter("coopruntime.loop.tasks.live", () => Observe(static l => l.LiveTaskCount), "{task}", "Spawned tasks that have not finished.");
+            meter.CreateObservableUpDownCounter("coopruntime.loop.coroutines.live", () => Observe(static l => l.LiveCoroutineCount), "{coroutine}", "Coroutines that have not finished.");
+            meter.CreateObservableUpDownCounter("coopruntime.loop.sockets.open", () => Observe(static l => l.OpenSocketCount), "{socket}", "Sockets the loop's I/O driver has open.");
+            meter.CreateObservableCounter("coopruntime.loop.io_wait.time", () => Observe(static l => l.IoWaitSeconds), "s", "Time the loop spent blocked waiting for I/O, timers or posts (measured once timings are on).");
+            s_iterationDuration = meter.CreateHistogram<double>(
+                "coopruntime.loop.iteration.duration",
+                unit: "s",
+                description: "How long the loop took per iteration, from the end of its wait for I/O to the end of its batch of callbacks.");
+            s_meter = meter;
+            s_createTimer?.Dispose();
+        }
     }
 
     /// <summary>Makes <paramref name="loop"/> visible to the instruments until <see cref="Remove"/>.</summary>
@@ -49,6 +73,13 @@ internal static class LoopMetrics
         lock (s_lock)
         {
             s_loops.Add(new WeakReference<EventLoop>(loop));
+        }
+
+        if (Interlocked.Exchange(ref s_instrumentsQueued, 1) == 0)
+        {
+            // Not now and not on this thread: see EnsureInstruments. A program that ends sooner never pays for a meter
+            // nobody could have watched.
+            s_createTimer = new Timer(static _ => EnsureInstruments(), null, InstrumentsDelay, Timeout.InfiniteTimeSpan);
         }
     }
 

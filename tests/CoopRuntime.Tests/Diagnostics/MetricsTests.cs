@@ -13,6 +13,7 @@ public sealed class MetricsTests : IDisposable
 
     public MetricsTests()
     {
+        LoopMetrics.EnsureInstruments(); // the first loop creates them on the thread pool; these tests collect at once
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == "CoopRuntime")
