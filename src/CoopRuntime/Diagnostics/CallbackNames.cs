@@ -154,6 +154,11 @@ internal static class CallbackNames
             return $"{typeName}.{member}";
         }
 
+        if (outerMethod == "<Main>$")
+        {
+            outerMethod = "Main"; // top-level statements
+        }
+
         var suffix = member[(outerMethod.Length + 2)..];
         if (suffix.StartsWith("g__", StringComparison.Ordinal))
         {
