@@ -95,8 +95,9 @@ public sealed class EventLoopOptions
 
     /// <summary>
     /// Called with every diagnostic the loop reports (slow callbacks, stalls, unobserved faults, blocking waits), the
-    /// same reports that go to <see cref="Logger"/>. Stall reports arrive on the watchdog thread, the rest on the loop
-    /// thread; an exception thrown by the handler is ignored. Null (the default) means none.
+    /// same reports that go to <see cref="Logger"/>. Stall reports arrive on the watchdog thread (the end of a stall that
+    /// lasts until the loop closes, on the thread that closes it), the rest on the loop thread; an exception thrown by the
+    /// handler is ignored. Null (the default) means none.
     /// </summary>
     public Action<LoopDiagnostic>? DiagnosticReported { get; init; }
 }
