@@ -26,6 +26,7 @@ internal static class LoopMetrics
     private static readonly object s_createLock = new();
     private static readonly TimeSpan InstrumentsDelay = TimeSpan.FromSeconds(1);
     private static int s_instrumentsQueued;
+    private static int s_pruneAt = 64;
     private static Timer? s_createTimer;
     private static Meter? s_meter;
     private static volatile Histogram<double>? s_iterationDuration;
@@ -72,6 +73,13 @@ internal static class LoopMetrics
     {
         lock (s_lock)
         {
+            if (s_loops.Count >= s_pruneAt)
+            {
+                // Loops that were never disposed leave dead references; drop them before the list doubles.
+                s_loops.RemoveAll(static w => !w.TryGetTarget(out _));
+                s_pruneAt = Math.Max(64, s_loops.Count * 2);
+            }
+
             s_loops.Add(new WeakReference<EventLoop>(loop));
         }
 
