@@ -154,12 +154,12 @@ internal static class CallbackNames
             return $"{typeName}.{member}";
         }
 
+        var suffix = member[(outerMethod.Length + 2)..];
         if (outerMethod == "<Main>$")
         {
             outerMethod = "Main"; // top-level statements
         }
 
-        var suffix = member[(outerMethod.Length + 2)..];
         if (suffix.StartsWith("g__", StringComparison.Ordinal))
         {
             var local = suffix[3..];
