@@ -57,6 +57,7 @@ public class EventLoopHostingTests
                     },
                     name: "child");
                 _ = loop.Start(Forever(p), name: "forever");
+                await EventLoop.Yield(); // both have taken their first step (work cancelled before it starts never runs)
                 p.MainStarted.SetResult(loop);
                 try
                 {
