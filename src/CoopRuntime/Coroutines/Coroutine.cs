@@ -49,11 +49,18 @@ public class Coroutine
     // memory (and so less garbage collection).
     private ColdState? _cold;
 
+    // Diagnostics (task dumps, slow-callback and stall reports): the iterator it was started with, when it started, and
+    // (debug mode only, to keep steps free of clock reads) when its current wait began.
+    private readonly Type _routineType;
+    private TimeSpan _startedAt;
+    private TimeSpan? _waitSince;
+
     internal Coroutine(EventLoop loop, IEnumerator routine, string? name, CancellationToken cancellationToken)
     {
         _loop = loop;
         _current = routine;
         _currentTyped = routine as IEnumerator<Wait>;
+        _routineType = routine.GetType();
         Name = name;
         if (cancellationToken.CanBeCanceled)
         {
@@ -145,6 +152,7 @@ public class Coroutine
     internal void Begin()
     {
         _state = CoroutineState.Scheduled;
+        _startedAt = _loop.Now;
         if (_cold is { CancellationToken.CanBeCanceled: true } cold)
         {
             cold.Registration = cold.CancellationToken.UnsafeRegister(
@@ -415,6 +423,7 @@ public class Coroutine
     private void Suspend(WaitKind kind, object? target, long value)
     {
         _state = CoroutineState.Waiting;
+        _waitSince = _loop.IsDebug ? _loop.Now : null;
         _waitKind = kind;
         _waitTarget = target;
         _waitValue = value;
@@ -598,7 +607,7 @@ public class Coroutine
         if (!_observed)
         {
             _observed = true;
-            _loop.ReportUnhandledException(Error!);
+            _loop.ReportUnobservedFault(DescribeForDiagnostics(), Error!);
         }
     }
 
@@ -702,6 +711,44 @@ public class Coroutine
     }
 
     internal string Describe() => Name is null ? "(unnamed)" : $"'{Name}'";
+
+    /// <summary>"coroutine 'name' (N.T.Blink)", and the nested iterator it is in when that differs. Any thread (diagnostics).</summary>
+    internal string DescribeForDiagnostics()
+    {
+        var outer = CallbackNames.StateMachineName(_routineType);
+        var current = _current;
+        var inner = current is EmptyRoutine || current.GetType() == _routineType ? null : CallbackNames.StateMachineName(current.GetType());
+        return $"coroutine {Describe()} ({outer}{(inner is null ? string.Empty : ", in " + inner)})";
+    }
+
+    /// <summary>A snapshot for <see cref="EventLoop.GetTaskInfos"/>. Loop thread only.</summary>
+    internal TaskInfo GetInfo(TimeSpan now)
+    {
+        var current = _current;
+        var method = CallbackNames.StateMachineName(_routineType);
+        if (current is not EmptyRoutine && current.GetType() != _routineType)
+        {
+            method += " > " + CallbackNames.StateMachineName(current.GetType());
+        }
+
+        var waitingOn = _state == CoroutineState.Waiting && _waitKind == WaitKind.Task && _waitTarget is Task task
+            ? (CallbackNames.AsyncMethodOf(task) ?? "a task") + (_depth > 0 ? $", {_depth + 1} iterators deep" : string.Empty)
+            : WaitingOn;
+        return new TaskInfo(
+            TaskKind.Coroutine,
+            Name,
+            _state switch
+            {
+                CoroutineState.Scheduled => "scheduled",
+                CoroutineState.Waiting => "waiting",
+                CoroutineState.Finished => "finished",
+                _ => "running",
+            },
+            method,
+            waitingOn,
+            now - _startedAt,
+            _state == CoroutineState.Waiting && _waitSince is { } since ? now - since : null);
+    }
 
     private string DescribeWait() => _waitKind switch
     {

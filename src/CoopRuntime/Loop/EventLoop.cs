@@ -106,6 +106,7 @@ public sealed partial class EventLoop : IDisposable
         _unhandledExceptionHandler = options.UnhandledException;
         _shutdownTimeout = options.ShutdownTimeout;
         _ownerThreadId = Environment.CurrentManagedThreadId;
+        InitializeDiagnostics(options);
         _synchronizationContext = new LoopSynchronizationContext(this);
         _taskScheduler = new LoopTaskScheduler(this);
         if (options.FrameRate is { } frameRate)
@@ -433,7 +434,14 @@ public sealed partial class EventLoop : IDisposable
         if (_ready.Count == 0 || (_callbacksSinceIoPoll >= CallbacksBetweenIoPolls && _driver.HasPendingIo))
         {
             _callbacksSinceIoPoll = 0;
-            _driver.Wait(timeout);
+            if (_diagnostics is not { } diagnostics)
+            {
+                _driver.Wait(timeout);
+            }
+            else
+            {
+                WaitWithDiagnostics(diagnostics, timeout);
+            }
         }
 
         // Clear the wake flag before draining: a post that lands after the drain sees the flag clear and signals
@@ -476,7 +484,15 @@ public sealed partial class EventLoop : IDisposable
         // 3. Run exactly the callbacks that are ready now. What they schedule waits for the next iteration, so a
         //    callback that keeps rescheduling itself cannot starve timers, other threads or I/O (asyncio's rule).
         _callbacksSinceIoPoll += _ready.Count;
-        RunBatch(_ready.Count);
+        if (_diagnostics is not { } batchDiagnostics)
+        {
+            RunBatch(_ready.Count);
+        }
+        else
+        {
+            // Timed, published for the watchdog, or both (Diagnostics/EventLoop.Diagnostics.cs).
+            RunBatchWithDiagnostics(batchDiagnostics, _ready.Count);
+        }
     }
 
     private TimeSpan ComputeWaitTimeout()
@@ -544,8 +560,13 @@ public sealed partial class EventLoop : IDisposable
     /// Hands an exception that nobody else can observe to <see cref="EventLoopOptions.UnhandledException"/>, or by
     /// default records it and stops the loop so that the run method throws it. Loop thread only.
     /// </summary>
-    internal void ReportUnhandledException(Exception exception)
+    internal void ReportUnhandledException(Exception exception, bool logged = false)
     {
+        if (!logged)
+        {
+            LogUnhandledException(exception);
+        }
+
         if (_unhandledExceptionHandler is { } handler)
         {
             try
@@ -892,6 +913,7 @@ public sealed partial class EventLoop : IDisposable
             ExitRun(previousContext, Closed);
             _driver.Dispose();
             _virtualClock?.Detach(this);
+            ShutdownDiagnostics();
         }
 
         return TakeErrors();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace CoopRuntime;
 
 /// <summary>Settings for an <see cref="EventLoop"/>. Read once, when the loop is created.</summary>
@@ -55,4 +57,57 @@ public sealed class EventLoopOptions
     /// <see cref="EventLoop.AddSignalHandler(System.Runtime.InteropServices.PosixSignal, Action)"/> there.
     /// </summary>
     public bool HandleCtrlC { get; init; } = true;
+
+    /// <summary>
+    /// The loop's name in diagnostics: log messages, stall reports, task dumps, and the <c>loop</c> tag of its metrics.
+    /// Null (the default) means <c>loop-N</c>, with N counting the loops this process created.
+    /// </summary>
+    public string? Name { get; init; }
+
+    /// <summary>
+    /// Debug mode (like asyncio's): the loop times every callback and reports those that run longer than
+    /// <see cref="SlowCallbackThreshold"/>, names spawned tasks and coroutines that faulted with nobody awaiting them,
+    /// records how long coroutines wait, turns on the <see cref="StallWatchdog"/> unless it is set to false, and makes a
+    /// blocking wait on the loop thread (<c>task.Result</c>, <c>task.Wait()</c>) that lasts longer than
+    /// <see cref="StallThreshold"/> throw an <see cref="InvalidOperationException"/> that explains the deadlock instead
+    /// of hanging. Off by default: it costs a clock read per callback. See docs/guides/diagnostics.md.
+    /// </summary>
+    public bool Debug { get; init; }
+
+    /// <summary>
+    /// In <see cref="Debug"/> mode, a callback (or an <c>await</c> continuation, a coroutine step, the start of a spawned
+    /// task) that runs longer than this is reported as slow, by name. 100 ms by default; must be positive.
+    /// </summary>
+    public TimeSpan SlowCallbackThreshold { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Whether a background thread watches this loop for stalls: the loop thread stuck inside one callback (not waiting
+    /// for I/O or timers) for longer than <see cref="StallThreshold"/>. The report names what was running and is sent to
+    /// <see cref="Logger"/> and <see cref="DiagnosticReported"/>, from the watchdog thread. Null (the default) means on in
+    /// <see cref="Debug"/> mode and off otherwise. While it is on, the loop publishes the callback it runs (one field
+    /// write per callback).
+    /// </summary>
+    public bool? StallWatchdog { get; init; }
+
+    /// <summary>
+    /// How long the loop thread may stay inside one callback before the <see cref="StallWatchdog"/> reports a stall, and
+    /// (in <see cref="Debug"/> mode) how long a blocking wait on the loop thread may last before it throws. One second by
+    /// default; must be positive.
+    /// </summary>
+    public TimeSpan StallThreshold { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Where the loop logs: unhandled exceptions (Error), faulted tasks and coroutines nobody awaited (Error), slow
+    /// callbacks and stalls (Warning). Null (the default) logs nothing. Stall reports are logged from the watchdog
+    /// thread, everything else from the loop thread.
+    /// </summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// Called with every diagnostic the loop reports (slow callbacks, stalls, unobserved faults, blocking waits), the
+    /// same reports that go to <see cref="Logger"/>. Stall reports arrive on the watchdog thread (the end of a stall that
+    /// lasts until the loop closes, on the thread that closes it), the rest on the loop thread; an exception thrown by the
+    /// handler is ignored. Null (the default) means none.
+    /// </summary>
+    public Action<LoopDiagnostic>? DiagnosticReported { get; init; }
 }

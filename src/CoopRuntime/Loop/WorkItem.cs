@@ -28,6 +28,9 @@ internal readonly unsafe struct WorkItem
     /// <summary>The delegate or object this item calls; used by diagnostics to name slow callbacks.</summary>
     public object Callback => _callback;
 
+    /// <summary>The state passed to <see cref="Callback"/>; diagnostics look into it to name async continuations.</summary>
+    public object? State => _state;
+
     public static WorkItem From(Action action) => new(&InvokeAction, action, null);
 
     public static WorkItem From<TState>(Action<TState> action, TState state) => new(&InvokeAction<TState>, action, state);

@@ -50,6 +50,13 @@ internal struct LoopOperationCore<TResult>
     /// <summary>True until a result, an error or a cancellation is set.</summary>
     public readonly bool IsPending => _status == Pending;
 
+    /// <summary>The parked continuation and its state, for diagnostics that name what a completion resumes.</summary>
+    public readonly void GetContinuation(out object? continuation, out object? state)
+    {
+        continuation = _continuation;
+        state = _continuationState;
+    }
+
 
     /// <summary>Readies the core for a new use (the <see cref="Version"/> already moved on in <see cref="GetResult"/>).</summary>
     public void Reset()
@@ -261,8 +268,14 @@ internal struct LoopOperationCore<TResult>
         Action<object?> Continuation,
         object? State,
         SynchronizationContext? Foreign,
-        ExecutionContext? ExecutionContext)
+        ExecutionContext? ExecutionContext) : IContinuationHolder
     {
+        public void GetContinuation(out object? continuation, out object? state)
+        {
+            continuation = Continuation;
+            state = State;
+        }
+
         public void Run()
         {
             if (ExecutionContext is null)

@@ -19,7 +19,17 @@ public sealed class LoopSynchronizationContext : SynchronizationContext
     private readonly EventLoop _loop;
     private int _outstandingOperations;
 
-    internal LoopSynchronizationContext(EventLoop loop) => _loop = loop;
+    internal LoopSynchronizationContext(EventLoop loop)
+    {
+        _loop = loop;
+        if (loop.BlockingWaitLimitMilliseconds >= 0)
+        {
+            // Debug mode: the runtime then routes every blocking wait on a thread where this context is current through
+            // Wait below (Task.Wait, .Result, ManualResetEventSlim, Monitor.Wait, contended locks), which is where a
+            // .Result deadlock on the loop thread can be caught. It costs an array per blocking wait, so only in debug mode.
+            SetWaitNotificationRequired();
+        }
+    }
 
     /// <summary>The loop this context schedules onto.</summary>
     public EventLoop Loop => _loop;
@@ -59,6 +69,37 @@ public sealed class LoopSynchronizationContext : SynchronizationContext
         request.Done.Wait();
         request.Done.Dispose();
         request.Error?.Throw();
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="waitHandles"/>. Only called in debug mode (<see cref="EventLoopOptions.Debug"/>), for
+    /// blocking waits on the thread where this context is current: on the loop thread, a wait that lasts longer than
+    /// <see cref="EventLoopOptions.StallThreshold"/> throws an <see cref="InvalidOperationException"/> that explains the
+    /// <c>.Result</c>/<c>.Wait()</c> deadlock instead of hanging forever. The loop's own wait for I/O is exempt.
+    /// </summary>
+    /// <param name="waitHandles">The handles to wait for.</param>
+    /// <param name="waitAll">True to wait for all of them.</param>
+    /// <param name="millisecondsTimeout">The caller's timeout, or <see cref="Timeout.Infinite"/>.</param>
+    /// <returns>The index of the signaled handle, or <see cref="WaitHandle.WaitTimeout"/>.</returns>
+    /// <exception cref="InvalidOperationException">On the loop thread in debug mode, the wait outlasted the stall threshold.</exception>
+    public override int Wait(IntPtr[] waitHandles, bool waitAll, int millisecondsTimeout)
+    {
+        var limit = _loop.BlockingWaitLimitMilliseconds;
+        if (limit < 0
+            || (millisecondsTimeout != Timeout.Infinite && millisecondsTimeout <= limit)
+            || !_loop.IsOnLoopThread
+            || _loop.IsInDriverWait)
+        {
+            return WaitHelper(waitHandles, waitAll, millisecondsTimeout);
+        }
+
+        var result = WaitHelper(waitHandles, waitAll, limit);
+        if (result != WaitHandle.WaitTimeout)
+        {
+            return result;
+        }
+
+        throw _loop.BlockingWaitError(limit);
     }
 
     /// <summary>Returns this instance: a loop has exactly one context, so awaiting code can compare it by reference.</summary>

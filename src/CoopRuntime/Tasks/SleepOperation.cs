@@ -46,6 +46,8 @@ internal sealed class SleepOperation : TimerNode, IValueTaskSource, IPooledOpera
         return new ValueTask(this, _core.Version);
     }
 
+    internal override void GetTarget(out object? callback, out object? state) => _core.GetContinuation(out callback, out state);
+
     protected internal override void Fire()
     {
         if (!_core.IsPending)

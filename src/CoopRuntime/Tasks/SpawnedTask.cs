@@ -33,11 +33,15 @@ internal class SpawnedTask : CancellationTokenSource
     {
         Loop = loop;
         _workOrTask = work;
+        SpawnedAt = loop.Now;
         if (name is not null || group is not null)
         {
             _extras = new Extras { Name = name, Group = group };
         }
     }
+
+    /// <summary>Loop time when the task was spawned, for task dumps.</summary>
+    public TimeSpan SpawnedAt { get; }
 
     public EventLoop Loop { get; }
 
@@ -161,7 +165,7 @@ internal class SpawnedTask : CancellationTokenSource
         if (!_observed)
         {
             _observed = true;
-            Loop.ReportUnhandledException(SingleOrAggregate(WorkTask!.Exception!));
+            Loop.ReportUnobservedFault(DescribeForDiagnostics(), SingleOrAggregate(WorkTask!.Exception!));
         }
     }
 
@@ -182,6 +186,30 @@ internal class SpawnedTask : CancellationTokenSource
     }
 
     internal string Describe() => Name is null ? "an unnamed task" : $"task '{Name}'";
+
+    /// <summary>"spawned task 'name' (async method N.T.M)". Any thread (diagnostics): it reads references only.</summary>
+    internal string DescribeForDiagnostics()
+    {
+        var method = Method;
+        var name = Name is null ? "(unnamed)" : $"'{Name}'";
+        return method is null ? $"spawned task {name}" : $"spawned task {name} ({method})";
+    }
+
+    private string? Method => _workOrTask switch
+    {
+        Task task => CallbackNames.AsyncMethodOf(task),
+        Func<CancellationToken, Task> work => CallbackNames.MethodName(work.Method),
+        _ => null,
+    };
+
+    /// <summary>A snapshot for <see cref="EventLoop.GetTaskInfos"/>. Loop thread only.</summary>
+    internal TaskInfo GetInfo(TimeSpan now)
+    {
+        var task = WorkTask;
+        var state = _finished ? "finished" : task is null ? "scheduled" : task.IsCompleted ? "finishing" : "waiting";
+        var waitingOn = task is null ? "its first step" : task.IsCompleted ? "its completion to be processed" : AsyncStacks.DescribeAwaited(task);
+        return new TaskInfo(TaskKind.SpawnedTask, Name, state, Method, waitingOn, now - SpawnedAt, null);
+    }
 
     // The generic subclass overrides these four so that LoopTask<T>.Completion is a Task<T>.
     protected virtual Task FromCanceled(CancellationToken token) => Task.FromCanceled(token);

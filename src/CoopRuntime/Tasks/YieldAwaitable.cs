@@ -23,6 +23,9 @@ public readonly struct YieldAwaitable
 
         internal Awaiter(EventLoop loop) => _loop = loop;
 
+        /// <summary>True for a default instance (an async method's awaiter field that holds no pending yield).</summary>
+        internal bool IsDefault => _loop is null;
+
         /// <summary>Always false: yielding always suspends.</summary>
         public bool IsCompleted => false;
 

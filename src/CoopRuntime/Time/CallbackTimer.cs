@@ -16,6 +16,12 @@ internal sealed class CallbackTimer : TimerNode
 
     public void Arm(in WorkItem work) => _work = work;
 
+    internal override void GetTarget(out object? callback, out object? state)
+    {
+        callback = _work.Callback;
+        state = _work.State;
+    }
+
     protected internal override void Fire()
     {
         var work = _work;

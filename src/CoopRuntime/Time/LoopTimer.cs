@@ -75,6 +75,12 @@ internal sealed class LoopTimer : TimerNode, ITimer
         }
     }
 
+    internal override void GetTarget(out object? callback, out object? state)
+    {
+        callback = _callback;
+        state = _state;
+    }
+
     protected internal override void Fire()
     {
         if (_disposed)

@@ -22,6 +22,13 @@ internal abstract class TimerNode
 
     /// <summary>Runs the timer's action on the loop thread. The node is already Idle when this is called.</summary>
     protected internal abstract void Fire();
+
+    /// <summary>What <see cref="Fire"/> will call, for diagnostics that name slow or stuck callbacks (debug mode only).</summary>
+    internal virtual void GetTarget(out object? callback, out object? state)
+    {
+        callback = this;
+        state = null;
+    }
 }
 
 /// <summary>Where a <see cref="TimerNode"/> is in its life; see <see cref="TimerNode"/>.</summary>
