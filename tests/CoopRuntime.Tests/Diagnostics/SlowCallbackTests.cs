@@ -94,7 +94,9 @@ public class SlowCallbackTests
 
     private static async Task SpinAfterTaskAsync()
     {
-        await Task.Run(() => { });
+        // A task that completes on another thread, later: Task.Run(() => { }) could finish before the await, and then
+        // the spin would run in main's first step instead of a posted continuation (a flaky test, seen under load).
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
         Busy.For(BusyTime);
     }
 
