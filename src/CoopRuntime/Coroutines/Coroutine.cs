@@ -53,7 +53,6 @@ public class Coroutine
     // (debug mode only, to keep steps free of clock reads) when its current wait began.
     private readonly Type _routineType;
     private TimeSpan _startedAt;
-    private TimeSpan? _waitSince;
 
     internal Coroutine(EventLoop loop, IEnumerator routine, string? name, CancellationToken cancellationToken)
     {
@@ -423,7 +422,11 @@ public class Coroutine
     private void Suspend(WaitKind kind, object? target, long value)
     {
         _state = CoroutineState.Waiting;
-        _waitSince = _loop.IsDebug ? _loop.Now : null;
+        if (_loop.IsDebug)
+        {
+            // Only debug mode records when a wait began (a clock read per wait, and a field every coroutine would carry).
+            Cold.WaitSince = _loop.Now;
+        }
         _waitKind = kind;
         _waitTarget = target;
         _waitValue = value;
@@ -747,7 +750,7 @@ public class Coroutine
             method,
             waitingOn,
             now - _startedAt,
-            _state == CoroutineState.Waiting && _waitSince is { } since ? now - since : null);
+            _state == CoroutineState.Waiting && _cold?.WaitSince is { } since ? now - since : null);
     }
 
     private string DescribeWait() => _waitKind switch
@@ -782,6 +785,7 @@ public class Coroutine
         public object? Dependents;
         public CancellationToken CancellationToken;
         public CancellationTokenRegistration Registration;
+        public TimeSpan? WaitSince;
     }
 
     /// <summary>Stands in for the iterator stack after a coroutine finished, so nothing keeps user iterators alive.</summary>
