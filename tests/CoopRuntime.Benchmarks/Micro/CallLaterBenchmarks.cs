@@ -3,8 +3,8 @@ using BenchmarkDotNet.Attributes;
 namespace CoopRuntime.Benchmarks.Micro;
 
 /// <summary>
-/// <c>loop.CallLater(delay, static lambda, state)</c> immediately followed by <c>handle.Cancel()</c>, with 1,000 or
-/// 100,000 other timers pending: the life of a timeout that never fires. Insert is O(log n); cancel is lazy (O(1),
+/// <c>loop.CallLater(delay, static lambda, state)</c> immediately followed by <c>handle.Cancel()</c>, with 1,000,
+/// 100,000 or 1,000,000 other timers pending: the life of a timeout that never fires. Insert is O(log n); cancel is lazy (O(1),
 /// with an occasional O(n) compaction that is amortized over the cancels that caused it).
 /// </summary>
 [MemoryDiagnoser]
@@ -16,7 +16,7 @@ public class CallLaterBenchmarks
     private EventLoop _loop = null!;
     private TimeSpan[] _delays = null!;
 
-    [Params(1_000, 100_000)]
+    [Params(1_000, 100_000, 1_000_000)]
     public int PendingTimers { get; set; }
 
     [GlobalSetup]

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 namespace CoopRuntime.Benchmarks.Micro;
 
 /// <summary>
-/// Timers firing while 1,000 or 100,000 are pending, under an auto-advancing VirtualClock: each timer that fires
+/// Timers firing while 1,000, 100,000 or 1,000,000 are pending, under an auto-advancing VirtualClock: each timer that fires
 /// schedules itself again with another random delay, so the heap stays at its size and every operation is one
 /// pop, one callback and one push (plus a loop iteration when no other timer is due at the same instant).
 /// </summary>
@@ -18,7 +18,7 @@ public class TimerFireBenchmarks
     private int _next;
     private int _budget;
 
-    [Params(1_000, 100_000)]
+    [Params(1_000, 100_000, 1_000_000)]
     public int PendingTimers { get; set; }
 
     [GlobalSetup]
