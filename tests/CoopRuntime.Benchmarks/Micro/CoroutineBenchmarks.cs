@@ -6,7 +6,8 @@ namespace CoopRuntime.Benchmarks.Micro;
 /// <summary>
 /// Coroutine steps and coroutine start-up, the two numbers of the coroutine issue: 100,000 coroutines each yielding
 /// null 100 times (10,000,000 steps: nanoseconds and bytes per step), and 100,000 empty coroutines started and
-/// finished (the whole batch). One loop serves every invoke, so pools and queues are warm after the first.
+/// finished (the whole batch); plus timed steps (<c>Wait.For</c> on a virtual clock) and nested steps (a nested iterator
+/// pushed and popped per step). One loop serves every invoke, so pools and queues are warm after the first.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ShortRunConfig))]
@@ -15,9 +16,15 @@ public class CoroutineBenchmarks
     private const int Coroutines = 100_000;
     private const int YieldsEach = 100;
 
+    private const int TimedOrNestedCoroutines = 10_000;
+    private const int StepsEach = 10;
+
     private EventLoop _loop = null!;
+    private EventLoop _virtualLoop = null!;
     private Func<Task> _stepMany = null!;
     private Func<Task> _startEmpty = null!;
+    private Func<Task> _timedSteps = null!;
+    private Func<Task> _nestedSteps = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -25,10 +32,19 @@ public class CoroutineBenchmarks
         _loop = new EventLoop();
         _stepMany = () => RunAll(static () => YieldNull(YieldsEach));
         _startEmpty = () => RunAll(static () => Empty());
+
+        // Timed waits run on a virtual clock: the benchmark measures the timer path, not the waiting.
+        _virtualLoop = new EventLoop(new EventLoopOptions { Clock = new VirtualClock() });
+        _timedSteps = () => RunAll(_virtualLoop, TimedOrNestedCoroutines, static () => WaitMilliseconds(StepsEach));
+        _nestedSteps = () => RunAll(_loop, TimedOrNestedCoroutines, static () => Nested(StepsEach));
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _loop.Dispose();
+    public void Cleanup()
+    {
+        _loop.Dispose();
+        _virtualLoop.Dispose();
+    }
 
     /// <summary>Per step: 100,000 coroutines × 100 <c>yield return null</c>.</summary>
     [Benchmark(OperationsPerInvoke = Coroutines * YieldsEach)]
@@ -38,12 +54,22 @@ public class CoroutineBenchmarks
     [Benchmark]
     public void StartAndFinish100kEmpty() => _loop.RunUntilComplete(_startEmpty);
 
-    private async Task RunAll(Func<IEnumerator> routine)
+    /// <summary>Per step: 10,000 coroutines × 10 <c>yield return Wait.For(1 ms)</c> on a virtual clock.</summary>
+    [Benchmark(OperationsPerInvoke = TimedOrNestedCoroutines * StepsEach)]
+    public void TimedStep() => _virtualLoop.RunUntilComplete(_timedSteps);
+
+    /// <summary>Per step: 10,000 coroutines × 10 nested iterators (push, one <c>yield return null</c>, pop).</summary>
+    [Benchmark(OperationsPerInvoke = TimedOrNestedCoroutines * StepsEach)]
+    public void NestedStep() => _loop.RunUntilComplete(_nestedSteps);
+
+    private Task RunAll(Func<IEnumerator> routine) => RunAll(_loop, Coroutines, routine);
+
+    private static async Task RunAll(EventLoop loop, int count, Func<IEnumerator> routine)
     {
         Coroutine last = null!;
-        for (var i = 0; i < Coroutines; i++)
+        for (var i = 0; i < count; i++)
         {
-            last = _loop.Start(routine());
+            last = loop.Start(routine());
         }
 
         // Coroutines step in start order, so the last one started finishes last.
@@ -61,5 +87,26 @@ public class CoroutineBenchmarks
     private static IEnumerator Empty()
     {
         yield break;
+    }
+
+    private static IEnumerator WaitMilliseconds(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return Wait.For(TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    private static IEnumerator Nested(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return Inner();
+        }
+
+        static IEnumerator Inner()
+        {
+            yield return null;
+        }
     }
 }
