@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
 using CoopRuntime.Tests.Support;
 
 namespace CoopRuntime.Tests.Docs;
@@ -9,7 +8,7 @@ namespace CoopRuntime.Tests.Docs;
 /// the guide's examples, verbatim (<see cref="Guide_ContainsEveryExampleVerbatim"/> checks that), and each test runs
 /// it and asserts what the guide says it does. Real clock: threads and processes run in real time.
 /// </summary>
-public partial class ProcessesSignalsThreadsGuideTests
+public class ProcessesSignalsThreadsGuideTests
 {
     private static void RunReal(Func<Task> main) => EventLoop.Run(async () => await main().WaitAsync(TimeSpan.FromSeconds(90)));
 
@@ -186,44 +185,6 @@ public partial class ProcessesSignalsThreadsGuideTests
     }
 
     [Fact]
-    public void Guide_ContainsEveryExampleVerbatim()
-    {
-        var root = FindRepositoryRoot();
-        var guide = File.ReadAllText(Path.Combine(root, "docs", "guides", "processes-signals-threads.md")).ReplaceLineEndings("\n");
-        var source = File.ReadAllText(Path.Combine(root, "tests", "CoopRuntime.Tests", "Docs", "ProcessesSignalsThreadsGuideTests.cs"))
-            .ReplaceLineEndings("\n");
-
-        var regions = ExampleRegion().Matches(source);
-        Assert.Equal(7, regions.Count);
-        foreach (Match region in regions)
-        {
-            var example = Dedent(region.Groups["body"].Value);
-            Assert.True(
-                guide.Contains("```csharp\n" + example + "```", StringComparison.Ordinal),
-                $"docs/guides/processes-signals-threads.md lacks the '{region.Groups["name"].Value}' example as it stands in this test:\n{example}");
-        }
-    }
-
-    private static string Dedent(string block)
-    {
-        var lines = block.Split('\n')[..^1];
-        var indent = lines.Where(line => line.Trim().Length > 0).Min(line => line.Length - line.TrimStart().Length);
-        return string.Concat(lines.Select(line => (line.Length >= indent ? line[indent..] : line.TrimStart()) + "\n"));
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CoopRuntime.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No CoopRuntime.sln above {AppContext.BaseDirectory}.");
-    }
-
-    [GeneratedRegex(@"^ *#region guide: (?<name>[^\n]+)\n(?<body>.*?)^ *#endregion\n", RegexOptions.Multiline | RegexOptions.Singleline)]
-    private static partial Regex ExampleRegion();
+    public void Guide_ContainsEveryExampleVerbatim() =>
+        GuideText.AssertGuideContainsRegions("docs/guides/processes-signals-threads.md", "tests/CoopRuntime.Tests/Docs/ProcessesSignalsThreadsGuideTests.cs", 7);
 }

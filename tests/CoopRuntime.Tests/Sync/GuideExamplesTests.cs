@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using CoopRuntime.Tests.Support;
 using static CoopRuntime.Tests.Sync.SyncTestSupport;
 
 namespace CoopRuntime.Tests.Sync;
@@ -8,7 +8,7 @@ namespace CoopRuntime.Tests.Sync;
 /// examples, verbatim (<see cref="Guide_ContainsEveryExampleVerbatim"/> checks that), and each test runs it and asserts
 /// what the guide says it does.
 /// </summary>
-public partial class GuideExamplesTests
+public class GuideExamplesTests
 {
     [Fact]
     public void LockExample_AppendsRunWithoutInterleaving()
@@ -278,44 +278,6 @@ public partial class GuideExamplesTests
     }
 
     [Fact]
-    public void Guide_ContainsEveryExampleVerbatim()
-    {
-        var root = FindRepositoryRoot();
-        var guide = File.ReadAllText(Path.Combine(root, "docs", "guides", "sync-primitives.md")).ReplaceLineEndings("\n");
-        var source = File.ReadAllText(Path.Combine(root, "tests", "CoopRuntime.Tests", "Sync", "GuideExamplesTests.cs"))
-            .ReplaceLineEndings("\n");
-
-        var regions = ExampleRegion().Matches(source);
-        Assert.Equal(7, regions.Count);
-        foreach (Match region in regions)
-        {
-            var example = Dedent(region.Groups["body"].Value);
-            Assert.True(
-                guide.Contains("```csharp\n" + example + "```", StringComparison.Ordinal),
-                $"docs/guides/sync-primitives.md lacks the '{region.Groups["name"].Value}' example as it stands in this test:\n{example}");
-        }
-    }
-
-    private static string Dedent(string block)
-    {
-        var lines = block.Split('\n')[..^1];
-        var indent = lines.Where(line => line.Trim().Length > 0).Min(line => line.Length - line.TrimStart().Length);
-        return string.Concat(lines.Select(line => (line.Length >= indent ? line[indent..] : line.TrimStart()) + "\n"));
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CoopRuntime.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No CoopRuntime.sln above {AppContext.BaseDirectory}.");
-    }
-
-    [GeneratedRegex(@"^ *#region guide: (?<name>[^\n]+)\n(?<body>.*?)^ *#endregion\n", RegexOptions.Multiline | RegexOptions.Singleline)]
-    private static partial Regex ExampleRegion();
+    public void Guide_ContainsEveryExampleVerbatim() =>
+        GuideText.AssertGuideContainsRegions("docs/guides/sync-primitives.md", "tests/CoopRuntime.Tests/Sync/GuideExamplesTests.cs", 7);
 }
