@@ -8,7 +8,7 @@ namespace CoopRuntime;
 /// </summary>
 public sealed class TaskInfo
 {
-    internal TaskInfo(TaskKind kind, string? name, string state, string? method, string waitingOn, TimeSpan age, TimeSpan? waitingFor)
+    internal TaskInfo(TaskKind kind, string? name, string state, string? method, string waitingOn, TimeSpan? age, TimeSpan? waitingFor)
     {
         Kind = kind;
         Name = name;
@@ -44,8 +44,11 @@ public sealed class TaskInfo
     /// </summary>
     public string WaitingOn { get; }
 
-    /// <summary>Loop time since it was spawned or started.</summary>
-    public TimeSpan Age { get; }
+    /// <summary>
+    /// Loop time since it was spawned or started: known in debug mode (<see cref="EventLoopOptions.Debug"/>), null
+    /// otherwise (tracking it costs a clock read and a field per task and coroutine).
+    /// </summary>
+    public TimeSpan? Age { get; }
 
     /// <summary>
     /// Loop time since its current wait began: known for coroutines in debug mode (<see cref="EventLoopOptions.Debug"/>),
@@ -60,8 +63,9 @@ public sealed class TaskInfo
         var kind = Kind == TaskKind.SpawnedTask ? "task" : "coroutine";
         var name = Name is null ? "(unnamed)" : $"'{Name}'";
         var method = Method is null ? string.Empty : $" {Method}";
+        var age = Age is { } known ? $", age {Format(known)}" : string.Empty;
         var waited = WaitingFor is { } wait ? $" for {Format(wait)}" : string.Empty;
-        return $"{kind} {name} [{State}, age {Format(Age)}]{method}: waiting on {WaitingOn}{waited}";
+        return $"{kind} {name} [{State}{age}]{method}: waiting on {WaitingOn}{waited}";
     }
 
     internal static string Format(TimeSpan time) => time.TotalSeconds >= 1

@@ -7,8 +7,9 @@ namespace CoopRuntime;
 /// </summary>
 /// <remarks>
 /// <para>It derives from <see cref="CancellationTokenSource"/> so that one object carries both the task's
-/// bookkeeping and the token it hands the work: a spawned task costs this object, one delegate, and whatever the
-/// work itself allocates.</para>
+/// bookkeeping and the token it hands the work: a spawned task costs this object (80 bytes), its completion hook
+/// (<see cref="WorkCompletionSignal"/>, 80 bytes, only while the work is pending), and whatever the work itself
+/// allocates.</para>
 /// <para>Life: spawned (queued to start on the next iteration) → started (the work's <see cref="Task"/> exists)
 /// → finished (removed from the live set). A task cancelled before it starts never runs its work and finishes as
 /// cancelled.</para>
@@ -33,15 +34,11 @@ internal class SpawnedTask : CancellationTokenSource
     {
         Loop = loop;
         _workOrTask = work;
-        SpawnedAt = loop.Now;
-        if (name is not null || group is not null)
+        if (name is not null || group is not null || loop.IsDebug)
         {
-            _extras = new Extras { Name = name, Group = group };
+            _extras = new Extras { Name = name, Group = group, SpawnedAt = loop.IsDebug ? loop.Now : null };
         }
     }
-
-    /// <summary>Loop time when the task was spawned, for task dumps.</summary>
-    public TimeSpan SpawnedAt { get; }
 
     public EventLoop Loop { get; }
 
@@ -61,7 +58,9 @@ internal class SpawnedTask : CancellationTokenSource
 
     private Task? WorkTask => _workOrTask as Task;
 
-    public bool IsCompleted => _finished;
+    // The work's own task counts too: work that completes on another thread is done before the loop, on its next
+    // iteration, takes it out of the live set, and `await handle` may already have returned by then.
+    public bool IsCompleted => _finished || WorkTask is { IsCompleted: true };
 
     /// <summary>The work's task once it has started, else a task that completes when this one finishes.</summary>
     public Task Completion
@@ -114,20 +113,13 @@ internal class SpawnedTask : CancellationTokenSource
         }
         else
         {
-            // ExecuteSynchronously on the default scheduler: the callback runs inline on whatever thread completes the
-            // work, and hops back to the loop itself. An awaiter with ConfigureAwait(false) would not do: while the
-            // loop's context is current, the BCL refuses to inline it and bounces it through the thread pool, so the
-            // loop would see itself idle (and a virtual clock would jump) before the task counted as finished.
-            task.ContinueWith(
-                static (_, self) => ((SpawnedTask)self!).OnWorkCompletedOnAnyThread(),
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            // Inline on whatever thread completes the work; OnWorkCompletedOnAnyThread hops back to the loop itself.
+            WorkCompletionSignal.Register(task, this);
         }
     }
 
-    private void OnWorkCompletedOnAnyThread()
+    /// <summary>The work's task completed; called on the thread that completed it. See <see cref="WorkCompletionSignal"/>.</summary>
+    internal void OnWorkCompletedOnAnyThread()
     {
         if (Loop.IsOnLoopThread)
         {
@@ -208,7 +200,7 @@ internal class SpawnedTask : CancellationTokenSource
         var task = WorkTask;
         var state = _finished ? "finished" : task is null ? "scheduled" : task.IsCompleted ? "finishing" : "waiting";
         var waitingOn = task is null ? "its first step" : task.IsCompleted ? "its completion to be processed" : AsyncStacks.DescribeAwaited(task);
-        return new TaskInfo(TaskKind.SpawnedTask, Name, state, Method, waitingOn, now - SpawnedAt, null);
+        return new TaskInfo(TaskKind.SpawnedTask, Name, state, Method, waitingOn, now - _extras?.SpawnedAt, null);
     }
 
     // The generic subclass overrides these four so that LoopTask<T>.Completion is a Task<T>.
@@ -244,5 +236,8 @@ internal class SpawnedTask : CancellationTokenSource
         public TaskGroup? Group;
         public int GroupIndex = -1;
         public object? EarlyCompletion;
+
+        // Loop time when the task was spawned, for task dumps; debug mode only (a clock read per spawn).
+        public TimeSpan? SpawnedAt;
     }
 }
