@@ -14,11 +14,11 @@ internal static class Program
         Usage:
           dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- micro [BenchmarkDotNet arguments]
               BenchmarkDotNet micro benchmarks with the memory diagnoser (default filter: all of them).
-          dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- compare [--smoke] [--repetitions N] [--chart FILE.png]
+          dotnet run -c Release --project tests/CoopRuntime.Benchmarks -- compare [--smoke] [--repetitions N] [--chart FILE.png] [--only TEXT]
               Each workload on CoopRuntime, Nito.AsyncEx AsyncContext, vs-threading and the ThreadPool in this process,
               and on Node.js, CPython asyncio and uvloop (Peers/Node, Peers/Python; skipped when not installed), as
               Markdown tables. --smoke uses tiny sizes and one repetition (seconds; what CI runs). --chart draws the
-              ratios to CoopRuntime as a PNG.
+              ratios to CoopRuntime as a PNG. --only runs just the workloads whose title contains TEXT ("4b", "TCP echo").
               Ends with the out-of-process comparisons: TCP echo (CoopRuntime, ThreadPool, Node.js, asyncio, uvloop under
               the same C load client), HTTP (samples/HttpServer, Node.js http, Kestrel under wrk) and key-value
               (samples/KvServer and redis-server under redis-benchmark). Missing tools are skipped with a line.

@@ -47,7 +47,7 @@ internal static class CompareCommand
         output.Flush();
 
         var results = new List<WorkloadResult>();
-        foreach (var workload in Workload.All(sizes))
+        foreach (var workload in Workload.All(sizes).Where(w => options.Runs(w.Title)))
         {
             var result = RunWorkload(workload, options, available);
             results.Add(result);
@@ -62,14 +62,24 @@ internal static class CompareCommand
             output.WriteLine();
         }
 
-        Echo.EchoComparison.Run(output, options.Smoke, options.Repetitions);
-        output.Flush();
+        if (options.Runs("TCP echo"))
+        {
+            Echo.EchoComparison.Run(output, options.Smoke, options.Repetitions);
+            output.Flush();
+        }
 
         // The protocol servers take longest per repetition (5 s of wrk, two redis-benchmark modes), so at most three.
-        Protocols.HttpComparison.Run(output, options.Smoke, Math.Min(options.Repetitions, 3));
-        output.Flush();
-        Protocols.KvComparison.Run(output, options.Smoke, Math.Min(options.Repetitions, 3));
-        output.Flush();
+        if (options.Runs("HTTP"))
+        {
+            Protocols.HttpComparison.Run(output, options.Smoke, Math.Min(options.Repetitions, 3));
+            output.Flush();
+        }
+
+        if (options.Runs("Key-value server"))
+        {
+            Protocols.KvComparison.Run(output, options.Smoke, Math.Min(options.Repetitions, 3));
+            output.Flush();
+        }
 
         output.WriteLine($"Total time: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s. Load average (1 / 5 / 15 min) at the end: {MachineInfo.LoadAverage()}.");
         return 0;

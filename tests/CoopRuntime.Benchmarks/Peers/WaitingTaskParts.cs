@@ -40,7 +40,7 @@ internal static class WaitingTaskParts
         });
     }
 
-    /// <summary><c>ContinueWith(static, state, ExecuteSynchronously, TaskScheduler.Default)</c>: how a spawned task hooks its work's completion today.</summary>
+    /// <summary><c>ContinueWith(static, state, ExecuteSynchronously, TaskScheduler.Default)</c>: how a spawned task hooked its work's completion before WorkCompletionSignal.</summary>
     public static void ContinueWithState(int count, Probe probe)
     {
         var state = new object();
@@ -98,6 +98,27 @@ internal static class WaitingTaskParts
             probe.Mark(MarkNames.Parked(round));
             await EventLoop.Yield();
             Checks.Equal(0, loop.LiveTaskCount, "spawned tasks with completed bodies finished");
+        }
+    });
+
+    /// <summary><c>loop.Spawn(ct => gate.Task)</c>, parked: the spawned task, its completion hook (WorkCompletionSignal) and the gate slot.</summary>
+    public static void SpawnWaiting(int count, Probe probe) => EventLoop.Run(async () =>
+    {
+        var loop = EventLoop.Current!;
+        for (var round = 0; round < 2; round++)
+        {
+            var gate = new TaskCompletionSource();
+            Func<CancellationToken, Task> body = _ => gate.Task;
+            probe.Mark(MarkNames.Start(round));
+            for (var i = 0; i < count; i++)
+            {
+                _ = loop.Spawn(body);
+            }
+
+            await EventLoop.Yield();
+            probe.Mark(MarkNames.Parked(round));
+            gate.SetResult();
+            Checks.Equal(0, loop.LiveTaskCount, "spawned tasks finished inline when the gate opened");
         }
     });
 

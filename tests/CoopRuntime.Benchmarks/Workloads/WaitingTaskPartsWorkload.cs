@@ -32,7 +32,8 @@ internal sealed class WaitingTaskPartsWorkload(WorkloadSizes sizes) : Workload
     [
         new("Gate continuation-list slot (one cached delegate, registered again and again)", p => WaitingTaskParts.ContinuationSlot(sizes.WaitingTasks, p), IsBaseline: true),
         new("Spawn(ct => Task.CompletedTask): the spawned task's own object", p => WaitingTaskParts.SpawnCompleted(sizes.WaitingTasks, p)),
-        new("Completion hook today: ContinueWith(static, state, ExecuteSynchronously)", p => WaitingTaskParts.ContinueWithState(sizes.WaitingTasks, p)),
+        new("Spawn(ct => gate.Task), parked: the spawned task + its hook (WorkCompletionSignal) + the gate slot", p => WaitingTaskParts.SpawnWaiting(sizes.WaitingTasks, p)),
+        new("Completion hook before WorkCompletionSignal: ContinueWith(static, state, ExecuteSynchronously)", p => WaitingTaskParts.ContinueWithState(sizes.WaitingTasks, p)),
         new("Completion hook before dbb0089: bound delegate, ConfigureAwait(false) awaiter", p => WaitingTaskParts.BoundDelegate(sizes.WaitingTasks, p)),
         new("Loop-context awaiter wrapper (cached delegate, context captured)", p => WaitingTaskParts.LoopContextWrapper(sizes.WaitingTasks, p)),
         new("User's async lambda awaiting the gate, no context", p => WaitingTaskParts.AsyncLambdaNoContext(sizes.WaitingTasks, p)),
@@ -41,6 +42,6 @@ internal sealed class WaitingTaskPartsWorkload(WorkloadSizes sizes) : Workload
 
     public override IEnumerable<string> Notes =>
     [
-        "A spawned task with the sync body costs its own object + the completion hook + one gate slot; the async body adds the user's async lambda on the loop (which brings its own gate slot instead of the hook's).",
+        "A spawned task with the sync body costs its own object + the completion hook + one gate slot (the third row; the hook is the third row minus the first two); the async body adds the user's async lambda on the loop (which brings its own gate slot instead of the hook's).",
     ];
 }
