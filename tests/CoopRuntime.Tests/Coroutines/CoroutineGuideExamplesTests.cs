@@ -1,12 +1,12 @@
 using System.Collections;
-using System.Text.RegularExpressions;
 using CoopRuntime.Tests.Support;
 
 namespace CoopRuntime.Tests.Coroutines;
 
 /// <summary>
-/// Keeps docs/guides/coroutines.md compiling and true: every code block of the guide appears verbatim below (the
-/// first test checks that), and each test runs its block under a virtual clock and asserts what the guide says.
+/// Keeps docs/guides/coroutines.md compiling and true: every code block of the guide is a <c>#region guide: ...</c>
+/// below, verbatim (the first test checks that), and each test runs its block under a virtual clock and asserts what
+/// the guide says.
 /// </summary>
 public class CoroutineGuideExamplesTests
 {
@@ -77,9 +77,11 @@ public class CoroutineGuideExamplesTests
         public readonly List<string> Log = new();
     }
 
-    // ───────────────────────────── The guide's iterators (verbatim; more are local functions below) ─────────────────────────────
+    // ───────────────────────────── The guide's iterators (more are local functions below) ─────────────────────────────
+    // Written as the guide writes them, without modifiers: private instance members of this class.
 
-    private static IEnumerator Blink(Led led)
+    #region guide: blink
+    IEnumerator Blink(Led led)
     {
         try
         {
@@ -94,8 +96,10 @@ public class CoroutineGuideExamplesTests
             led.Off();
         }
     }
+    #endregion
 
-    private static IEnumerator Patrol(Guard guard)
+    #region guide: patrol
+    IEnumerator Patrol(Guard guard)
     {
         yield return null;                                  // the next loop iteration
         yield return Wait.Seconds(1.5);                     // 1.5 s of loop time
@@ -104,6 +108,7 @@ public class CoroutineGuideExamplesTests
         yield return guard.RadioAsync();                    // a Task: resume when it completes
         guard.Report();
     }
+    #endregion
 
     private static IEnumerator SoundAlarm(Guard guard)
     {
@@ -111,15 +116,18 @@ public class CoroutineGuideExamplesTests
         yield return Wait.Seconds(2);
     }
 
-    private static IEnumerator OpenWhenReady(Door door)
+    #region guide: open when ready
+    IEnumerator OpenWhenReady(Door door)
     {
         yield return Wait.Until(() => door.IsUnlocked);
         door.Open();
         yield return Wait.While(() => door.IsMoving);
         door.Latch();
     }
+    #endregion
 
-    private static IEnumerator<Wait> Countdown(int from)
+    #region guide: countdown
+    IEnumerator<Wait> Countdown(int from)
     {
         for (var i = from; i > 0; i--)
         {
@@ -128,38 +136,15 @@ public class CoroutineGuideExamplesTests
 
         yield return Wait.Return("lift-off");
     }
+    #endregion
 
     // ───────────────────────────── The guide stays in sync ─────────────────────────────
 
     [Fact]
-    public void Guide_EveryCodeBlock_AppearsVerbatimInTheseTests()
+    public void Guide_EveryCodeBlockIsARegionOfTheseTests()
     {
-        var guide = File.ReadAllText(FindRepositoryFile("docs/guides/coroutines.md"));
-        var tests = Normalize(File.ReadAllText(FindRepositoryFile("tests/CoopRuntime.Tests/Coroutines/CoroutineGuideExamplesTests.cs")));
-
-        var blocks = Regex.Matches(guide, "```csharp\\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
-
-        Assert.True(blocks.Count >= 10, $"found only {blocks.Count} code blocks");
-        Assert.All(blocks, block => Assert.Contains(Normalize(block), tests));
-
-        // Lines compared without their indentation (the tests nest the snippets deeper), blank lines dropped.
-        static string Normalize(string code) => string.Join(
-            "\n",
-            code.Replace("\r\n", "\n").Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0));
-
-        static string FindRepositoryFile(string relativePath)
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                var candidate = Path.Combine(directory.FullName, relativePath);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new FileNotFoundException($"{relativePath} not found above {AppContext.BaseDirectory}");
-        }
+        GuideText.AssertGuideContainsRegions("docs/guides/coroutines.md", "tests/CoopRuntime.Tests/Coroutines/CoroutineGuideExamplesTests.cs", 14);
+        GuideText.AssertGuideHasCSharpBlocks("docs/guides/coroutines.md", 14);
     }
 
     // ───────────────────────────── Each block runs and does what the guide says ─────────────────────────────
@@ -172,6 +157,7 @@ public class CoroutineGuideExamplesTests
 
         TestLoops.RunVirtual(async () =>
         {
+            #region guide: start and stop
             var loop = EventLoop.Current!;
             Coroutine blink = loop.Start(Blink(led), name: "blink");
             await EventLoop.Sleep(TimeSpan.FromSeconds(3));
@@ -185,6 +171,7 @@ public class CoroutineGuideExamplesTests
             {
                 // a stopped coroutine ends cancelled
             }
+            #endregion
 
             handle = blink;
         });
@@ -234,6 +221,7 @@ public class CoroutineGuideExamplesTests
     [Fact]
     public void Frames_AnimateStepsOncePerTickThenHidesThirtyTicksLater()
     {
+        #region guide: frames
         var options = new EventLoopOptions { FrameRate = 60 };  // loop.Frame counts 60 ticks per second
 
         IEnumerator Animate(Sprite sprite)
@@ -247,6 +235,7 @@ public class CoroutineGuideExamplesTests
             yield return Wait.Frames(30);                        // half a second at 60 ticks per second
             sprite.Hide();
         }
+        #endregion
 
         var sprite = new Sprite();
         var frame = EventLoop.Run(async () =>
@@ -267,8 +256,10 @@ public class CoroutineGuideExamplesTests
         var (launched, now) = EventLoop.Run(async () =>
         {
             var loop = EventLoop.Current!;
+            #region guide: launch
             Coroutine<string> launch = loop.Start<string>(Countdown(3));
             string message = await launch;            // "lift-off", after 3 s of loop time
+            #endregion
             return (message, loop.Now);
         }, TestLoops.Virtual());
 
@@ -279,6 +270,7 @@ public class CoroutineGuideExamplesTests
     [Fact]
     public void Stopping_RunsTheInnerFinallyBlockBeforeTheOuterOne()
     {
+        #region guide: download
         IEnumerator Download(List<string> log)
         {
             try
@@ -303,15 +295,18 @@ public class CoroutineGuideExamplesTests
                 log.Add($"{part} finally");        // runs first
             }
         }
+        #endregion
 
         var log = new List<string>();
 
         TestLoops.RunVirtual(async () =>
         {
             var loop = EventLoop.Current!;
+            #region guide: stop the download
             var download = loop.Start(Download(log));
             await EventLoop.Sleep(TimeSpan.FromSeconds(1));
             download.Stop();                          // log: "header finally", "download finally"
+            #endregion
             Assert.True(download.Completion.IsCanceled);
         });
 
@@ -327,9 +322,11 @@ public class CoroutineGuideExamplesTests
         TestLoops.RunVirtual(async () =>
         {
             var loop = EventLoop.Current!;
+            #region guide: cancellation token
             using var cts = new CancellationTokenSource();
             var blinking = loop.Start(Blink(led), cancellationToken: cts.Token);
             await Task.Run(() => cts.Cancel());       // any thread may cancel
+            #endregion
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await blinking);
             handle = blinking;
         });
@@ -354,6 +351,7 @@ public class CoroutineGuideExamplesTests
             return new byte[name.Length * 100];
         }
 
+        #region guide: load level
         async Task<int> LoadLevelAsync(EventLoop loop)
         {
             await loop.Start(FadeOut());                                  // async code awaits a coroutine
@@ -369,6 +367,7 @@ public class CoroutineGuideExamplesTests
             yield return download;                                        // a coroutine waits for a Task
             yield return Wait.Return(download.Result.Length);
         }
+        #endregion
 
         var (loaded, now) = EventLoop.Run(async () =>
         {
@@ -384,6 +383,7 @@ public class CoroutineGuideExamplesTests
     [Fact]
     public void TheZeroAllocationPath_HeartbeatAndTickerBeatTenTimesASecond()
     {
+        #region guide: zero allocation
         IEnumerator<Wait> Heartbeat(Counter counter)
         {
             while (true)
@@ -402,6 +402,7 @@ public class CoroutineGuideExamplesTests
                 yield return tick;                      // ...and yielded every time
             }
         }
+        #endregion
 
         var typed = new Counter();
         var boxed = new Counter();
@@ -432,9 +433,11 @@ public class CoroutineGuideExamplesTests
             _ = loop.Start(Blink(led), name: "blink");
             await EventLoop.Sleep(TimeSpan.FromSeconds(1.2));
 
+            #region guide: report
             var report = string.Join(Environment.NewLine,
                 loop.Coroutines.Select(c => $"{c.Name}: waiting on {c.WaitingOn}"));
             // blink: waiting on Wait.For(00:00:00.5000000) until 00:00:01.5000000
+            #endregion
 
             seen = report;
         });
@@ -447,6 +450,7 @@ public class CoroutineGuideExamplesTests
     {
         var stage = new Camera();
 
+        #region guide: cutscene
         IEnumerator Cutscene(EventLoop loop, Camera camera)
         {
             var music = loop.Start(PlayMusic(), name: "music");     // StartCoroutine(PlayMusic())
@@ -455,6 +459,7 @@ public class CoroutineGuideExamplesTests
             yield return Fade(camera);                              // yield return StartCoroutine(Fade(camera))
             music.Stop();                                           // StopCoroutine(music), and its finally blocks run
         }
+        #endregion
 
         IEnumerator PlayMusic()
         {
@@ -477,7 +482,6 @@ public class CoroutineGuideExamplesTests
             yield return Wait.Seconds(0.5);
             camera.Log.Add("fade ends");
         }
-
 
         TestLoops.RunVirtual(async () =>
         {

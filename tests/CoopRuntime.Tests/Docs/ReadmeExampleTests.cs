@@ -4,6 +4,7 @@ using CoopRuntime.Tests.Support;
 namespace CoopRuntime.Tests.Docs;
 
 /// <summary>Keeps README.md's example compiling and true: the code below is the README's, verbatim.</summary>
+[Collection(ConsoleOutput.Name)] // redirects Console.Out
 public class ReadmeExampleTests
 {
     [Fact]

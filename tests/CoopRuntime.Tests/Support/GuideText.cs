@@ -44,6 +44,22 @@ internal static partial class GuideText
         }
     }
 
+    /// <summary>
+    /// Fails unless <paramref name="guide"/> has exactly <paramref name="expectedBlocks"/> <c>csharp</c> code blocks.
+    /// After <see cref="AssertGuideContainsRegions"/> with as many regions, that means every block of the guide is
+    /// checked: a block added to the guide without a test fails here instead of going unchecked.
+    /// </summary>
+    /// <param name="guide">The guide, relative to the repository root.</param>
+    /// <param name="expectedBlocks">How many <c>csharp</c> code blocks the guide should have.</param>
+    public static void AssertGuideHasCSharpBlocks(string guide, int expectedBlocks)
+    {
+        var guideText = File.ReadAllText(Path.Combine(RepositoryRoot, guide)).ReplaceLineEndings("\n");
+        var blocks = CSharpBlockStart().Matches(guideText).Count;
+        Assert.True(
+            blocks == expectedBlocks,
+            $"{guide} has {blocks} csharp code blocks where {expectedBlocks} are expected: a new block needs a test with a '#region guide:' of it, and the count here updated.");
+    }
+
     private static string Dedent(string block)
     {
         var lines = block.Split('\n')[..^1];
@@ -53,4 +69,7 @@ internal static partial class GuideText
 
     [GeneratedRegex(@"^ *#region guide: (?<name>[^\n]+)\n(?<body>.*?)^ *#endregion\n", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex Region();
+
+    [GeneratedRegex(@"^```csharp\n", RegexOptions.Multiline)]
+    private static partial Regex CSharpBlockStart();
 }

@@ -1,23 +1,22 @@
-using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using CoopRuntime.Tests.Support;
 
 namespace CoopRuntime.Tests.Sync;
 
 /// <summary>
-/// Keeps docs/guides/queues-and-channels.md compiling and true. Each example's code sits between
-/// <c>// guide:begin</c> and <c>// guide:end</c> below, runs on a loop with a virtual clock, and is followed by the
+/// Keeps docs/guides/queues-and-channels.md compiling and true. Each example's code is a
+/// <c>#region guide: name</c> below, runs on a loop with a virtual clock, and is followed by the
 /// checks of what the guide says it does; <see cref="Guide_ContainsEveryExampleVerbatim"/> fails if the guide's copy
 /// drifts from the code here.
 /// </summary>
-public partial class QueueGuideExamplesTests
+public class QueueGuideExamplesTests
 {
     [Fact]
     public void AsyncQueueExample_WorkersProcessEveryJobAndJoinReturnsAfterTheLast()
     {
         TestLoops.RunVirtual(async () =>
         {
-            // guide:begin queue
+            #region guide: queue
             var jobs = new AsyncQueue<string>(capacity: 2);          // EnqueueAsync waits while 2 jobs are queued
             var done = new List<string>();
 
@@ -50,7 +49,7 @@ public partial class QueueGuideExamplesTests
 
             await jobs.JoinAsync();                                    // every job enqueued so far is done
             workers.Cancel();                                          // stop the idle workers; disposal awaits them
-            // guide:end
+            #endregion
 
             Assert.Equal(new[] { "a", "b", "c", "d", "e" }, done.Select(d => d[..1]).Order());
             Assert.Equal(0, jobs.UnfinishedCount);
@@ -62,12 +61,12 @@ public partial class QueueGuideExamplesTests
     {
         TestLoops.RunVirtual(async () =>
         {
-            // guide:begin lifo
+            #region guide: lifo
             var undo = new AsyncLifoQueue<string>();
             undo.TryEnqueue("type 'a'");
             undo.TryEnqueue("type 'b'");
             var last = await undo.DequeueAsync();                  // "type 'b'": last in, first out
-            // guide:end
+            #endregion
 
             Assert.Equal("type 'b'", last);
         });
@@ -78,7 +77,7 @@ public partial class QueueGuideExamplesTests
     {
         TestLoops.RunVirtual(async () =>
         {
-            // guide:begin priority
+            #region guide: priority
             var work = new AsyncPriorityQueue<string, int>();       // lower priority value comes out first
             work.TryEnqueue("rebuild index", 5);
             work.TryEnqueue("answer user", 0);
@@ -94,7 +93,7 @@ public partial class QueueGuideExamplesTests
             var reader = work.DequeueAsync();                       // waits: the queue is empty
             await work.EnqueueAsync("late job", 1);
             var (element, p) = await reader;                        // ("late job", 1)
-            // guide:end
+            #endregion
 
             Assert.Equal(new[] { "0: answer user", "5: rebuild index", "5: send mail" }, order);
             Assert.Equal(("late job", 1), (element, p));
@@ -106,7 +105,7 @@ public partial class QueueGuideExamplesTests
     {
         TestLoops.RunVirtual(async () =>
         {
-            // guide:begin channel
+            #region guide: channel
             var channel = LoopChannel.CreateBounded<int>(capacity: 4);   // a real Channel<int>
 
             var producer = EventLoop.Current!.Spawn(async ct =>
@@ -133,7 +132,7 @@ public partial class QueueGuideExamplesTests
 
                 return total;
             }
-            // guide:end
+            #endregion
 
             Assert.Equal(45, sum);
             Assert.True(channel.Reader.Completion.IsCompletedSuccessfully);
@@ -145,7 +144,7 @@ public partial class QueueGuideExamplesTests
     {
         TestLoops.RunVirtual(() =>
         {
-            // guide:begin drop
+            #region guide: drop
             var dropped = new List<double>();
             var latest = LoopChannel.CreateBounded<double>(
                 new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.DropOldest },
@@ -156,7 +155,7 @@ public partial class QueueGuideExamplesTests
                 latest.Writer.TryWrite(reading);                     // never waits, never fails while open
             }
             // buffered: 21.5, 22.0; dropped: 20.5, 21.0
-            // guide:end
+            #endregion
 
             Assert.Equal(new[] { 20.5, 21.0 }, dropped);
             Assert.True(latest.Reader.TryRead(out var first));
@@ -170,7 +169,7 @@ public partial class QueueGuideExamplesTests
     {
         TestLoops.RunVirtual(async () =>
         {
-            // guide:begin unbounded
+            #region guide: unbounded
             var events = LoopChannel.CreateUnbounded<string>();
             events.Writer.TryWrite("started");                       // always succeeds until completed
             events.Writer.Complete(new TimeoutException("source went quiet"));
@@ -187,7 +186,7 @@ public partial class QueueGuideExamplesTests
             {
                 // the completion error surfaces once the buffer is drained; Completion is faulted with it too
             }
-            // guide:end
+            #endregion
 
             Assert.Equal(new[] { "started" }, seen);
             Assert.True(events.Reader.Completion.IsFaulted);
@@ -199,7 +198,7 @@ public partial class QueueGuideExamplesTests
     {
         TestLoops.RunVirtual(async () =>
         {
-            // guide:begin cancel
+            #region guide: cancel
             var replies = new AsyncQueue<string>();
             string reply;
             using (var scope = CancelScope.After(TimeSpan.FromSeconds(1)))   // a deadline on the loop's clock
@@ -213,7 +212,7 @@ public partial class QueueGuideExamplesTests
                     reply = "(no reply)";                            // this reader left the line; nothing was taken
                 }
             }
-            // guide:end
+            #endregion
 
             Assert.Equal("(no reply)", reply);
         });
@@ -224,7 +223,7 @@ public partial class QueueGuideExamplesTests
     {
         TestLoops.RunVirtual(async () =>
         {
-            // guide:begin threads
+            #region guide: threads
             var loop = EventLoop.Current!;
             var inbox = LoopChannel.CreateUnbounded<string>();
 
@@ -246,48 +245,13 @@ public partial class QueueGuideExamplesTests
             {
                 received.Add(message);                               // in the order the thread posted them
             }
-            // guide:end
+            #endregion
 
             Assert.Equal(new[] { "message 0", "message 1", "message 2" }, received);
         });
     }
 
     [Fact]
-    public void Guide_ContainsEveryExampleVerbatim()
-    {
-        var root = FindRepositoryRoot();
-        var guide = File.ReadAllText(Path.Combine(root, "docs", "guides", "queues-and-channels.md")).ReplaceLineEndings("\n");
-        var source = File.ReadAllText(Path.Combine(root, "tests", "CoopRuntime.Tests", "Sync", "QueueGuideExamplesTests.cs"))
-            .ReplaceLineEndings("\n");
-
-        var snippets = SnippetPattern().Matches(source).Select(m => (Name: m.Groups[1].Value, Code: Dedent(m.Groups[2].Value))).ToList();
-
-        Assert.Equal(8, snippets.Count);
-        Assert.All(snippets, s => Assert.True(
-            guide.Contains("```csharp\n" + s.Code + "```\n", StringComparison.Ordinal),
-            $"docs/guides/queues-and-channels.md lacks the '{s.Name}' example as written in QueueGuideExamplesTests:\n{s.Code}"));
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CoopRuntime.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Could not find the repository root (CoopRuntime.sln) above " + AppContext.BaseDirectory);
-    }
-
-    private static string Dedent(string block)
-    {
-        var lines = block.Split('\n').SkipLast(1).ToList(); // the block ends with the newline before "// guide:end"
-        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        return string.Concat(lines.Select(l => (l.Length >= indent ? l[indent..] : l.TrimStart()) + "\n"));
-    }
-
-    [GeneratedRegex(@"// guide:begin (\w+)\n(.*?)^[ ]*// guide:end", RegexOptions.Singleline | RegexOptions.Multiline)]
-    private static partial Regex SnippetPattern();
+    public void Guide_ContainsEveryExampleVerbatim() =>
+        GuideText.AssertGuideContainsRegions("docs/guides/queues-and-channels.md", "tests/CoopRuntime.Tests/Sync/QueueGuideExamplesTests.cs", 8);
 }
