@@ -10,12 +10,14 @@ namespace CoopRuntime.Benchmarks.Micro;
 /// </summary>
 public sealed class ShortRunConfig : ManualConfig
 {
+    /// <summary>One launch, 3 warm-up and 5 measured iterations.</summary>
+    internal static Job ShortJob => Job.Default
+        .WithLaunchCount(1)
+        .WithWarmupCount(3)
+        .WithIterationCount(5);
+
     public ShortRunConfig()
     {
-        AddJob(Job.Default
-            .WithLaunchCount(1)
-            .WithWarmupCount(3)
-            .WithIterationCount(5)
-            .WithId("Short"));
+        AddJob(ShortJob.WithId("Short"));
     }
 }
