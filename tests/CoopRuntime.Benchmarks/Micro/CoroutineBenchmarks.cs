@@ -7,11 +7,10 @@ namespace CoopRuntime.Benchmarks.Micro;
 /// Coroutine steps and coroutine start-up, the two numbers of the coroutine issue: 100,000 coroutines each yielding
 /// null 100 times (10,000,000 steps: nanoseconds and bytes per step), and 100,000 empty coroutines started and
 /// finished (the whole batch); plus timed steps (<c>Wait.For</c> on a virtual clock) and nested steps (a nested iterator
-/// pushed and popped per step). One loop serves every invoke, so pools and queues are warm after the first. Each runs
-/// under both GC modes (<see cref="ShortRunBothGcModesConfig"/>).
+/// pushed and popped per step). One loop serves every invoke, so pools and queues are warm after the first.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(ShortRunBothGcModesConfig))]
+[Config(typeof(ShortRunConfig))]
 public class CoroutineBenchmarks
 {
     private const int Coroutines = 100_000;
