@@ -21,8 +21,9 @@ internal interface IIoDriver : IDisposable
 {
     /// <summary>
     /// Blocks until woken, until I/O is ready, or until <paramref name="timeout"/> passes; with a zero
-    /// <paramref name="timeout"/> it only collects I/O that is ready now. <see cref="Timeout.InfiniteTimeSpan"/> waits
-    /// without limit. Completed I/O queues its continuations on the loop's ready queue.
+    /// <paramref name="timeout"/> it only collects I/O that is ready now, and may return at once when no operation waits
+    /// for I/O. <see cref="Timeout.InfiniteTimeSpan"/> waits without limit. Completed I/O queues its continuations on
+    /// the loop's ready queue.
     /// </summary>
     void Wait(TimeSpan timeout);
 
