@@ -20,7 +20,6 @@ internal sealed class SleepOperation : TimerNode, IValueTaskSource, IPooledOpera
 {
     private readonly EventLoop _loop;
     private LoopOperationCore<bool> _core;
-    private CancellationToken _cancellationToken;
     private CancellationTokenRegistration _registration;
     private bool _mayHaveCancelInFlight;
 
@@ -32,7 +31,6 @@ internal sealed class SleepOperation : TimerNode, IValueTaskSource, IPooledOpera
     public ValueTask Start(TimeSpan? deadline, CancellationToken cancellationToken)
     {
         _core.Reset();
-        _cancellationToken = cancellationToken;
         if (deadline is { } due)
         {
             _loop.ScheduleTimer(this, due);
@@ -55,7 +53,7 @@ internal sealed class SleepOperation : TimerNode, IValueTaskSource, IPooledOpera
             return;
         }
 
-        if (_cancellationToken.CanBeCanceled && !_registration.Unregister())
+        if (_registration.Token.CanBeCanceled && !_registration.Unregister())
         {
             _mayHaveCancelInFlight = true;
         }
@@ -70,7 +68,7 @@ internal sealed class SleepOperation : TimerNode, IValueTaskSource, IPooledOpera
 
     private void CancelOnLoop()
     {
-        if (!_core.TrySetCanceled(_cancellationToken))
+        if (!_core.TrySetCanceled(_registration.Token))
         {
             return; // the timer won
         }
@@ -88,7 +86,6 @@ internal sealed class SleepOperation : TimerNode, IValueTaskSource, IPooledOpera
 
     void IPooledOperation.Recycle()
     {
-        _cancellationToken = default;
         _registration = default;
         if (!_mayHaveCancelInFlight)
         {

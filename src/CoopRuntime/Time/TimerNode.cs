@@ -7,8 +7,10 @@ namespace CoopRuntime;
 /// <remarks>
 /// <para>A node moves Idle → Scheduled (in the heap) → Due (moved into the ready queue at the start of an
 /// iteration) → Idle (fired). Cancelling moves it back to Idle from either state.</para>
-/// <para><see cref="Version"/> changes every time the node leaves the Scheduled state, so heap entries that still
-/// point at an old scheduling are recognised as stale and skipped (lazy deletion: O(1) cancel).</para>
+/// <para><see cref="Sequence"/> is new each time the node is scheduled, and the heap entry keeps a copy, so entries
+/// that still point at an old scheduling are recognised as stale and skipped (lazy deletion: O(1) cancel).
+/// <see cref="Version"/> changes every time the node leaves the Scheduled state; <see cref="TimerHandle"/> compares
+/// it to tell its own scheduling from a later one of a reused node.</para>
 /// <para>A Due item in the ready queue fires only if the node is still Due when it runs. Nodes become Due only
 /// at the start of an iteration, so a node that was cancelled and then reused within the batch is Scheduled or
 /// Idle when its stale item runs, never Due: that is why pooled nodes may be reused immediately.</para>
@@ -17,6 +19,7 @@ namespace CoopRuntime;
 internal abstract class TimerNode
 {
     internal int Version;
+    internal long Sequence;
     internal TimerNodeState State;
     internal TimeSpan Deadline;
 
