@@ -3,7 +3,10 @@ using CoopRuntime.Tests.Support;
 
 namespace CoopRuntime.Tests.Docs;
 
-/// <summary>Keeps README.md's example compiling and true: the code below is the README's, verbatim.</summary>
+/// <summary>
+/// Keeps README.md's examples compiling and true: each <c>#region guide: ...</c> below is one of its code blocks,
+/// verbatim (<see cref="Readme_ContainsEveryExampleVerbatim"/> checks that), run and checked against what the README says.
+/// </summary>
 [Collection(ConsoleOutput.Name)] // redirects Console.Out
 public class ReadmeExampleTests
 {
@@ -13,10 +16,10 @@ public class ReadmeExampleTests
         var output = new StringWriter();
         var original = Console.Out;
         Console.SetOut(output);
-        int answer;
         try
         {
-            answer = EventLoop.Run(async () =>
+            #region guide: readme first example
+            var answer = EventLoop.Run(async () =>
             {
                 var loop = EventLoop.Current!;
                 loop.CallLater(TimeSpan.FromMilliseconds(50), () => Console.WriteLine("timer fired"));
@@ -31,54 +34,73 @@ public class ReadmeExampleTests
                 await EventLoop.Sleep(TimeSpan.FromMilliseconds(10), scope.Token);
                 return 42;
             });
+            #endregion
+            Assert.Equal(42, answer);
         }
         finally
         {
             Console.SetOut(original);
         }
 
-        Assert.Equal(42, answer);
+        // Real time: the thread-pool sleep may finish before or after the 50 ms timer on a loaded machine, so only the
+        // set of lines is fixed, not their order. All three printed before Run returned: the group awaited its children.
         var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(new[] { "a", "b, back on the loop thread", "timer fired" }.Order(), lines.Order());
     }
 
     private sealed class Led
     {
-        public bool IsOn { get; private set; }
+        /// <summary>What happened to the LED, in order: "on" and "off" for toggles, "Off()" for the explicit switch-off.</summary>
+        public List<string> Log { get; } = [];
 
-        public int Toggles { get; private set; }
+        public bool IsOn { get; private set; }
 
         public void Toggle()
         {
             IsOn = !IsOn;
-            Toggles++;
+            Log.Add(IsOn ? "on" : "off");
         }
 
-        public void Off() => IsOn = false;
-    }
-
-    // README.md's coroutine example, verbatim.
-    private static IEnumerator Blink(Led led)
-    {
-        try { while (true) { led.Toggle(); yield return Wait.Seconds(0.5); } }
-        finally { led.Off(); }
+        public void Off()
+        {
+            IsOn = false;
+            Log.Add("Off()");
+        }
     }
 
     [Fact]
-    public void ReadmeCoroutineExample_StopRunsTheFinallyBlock()
+    public void ReadmeCoroutineExample_BlinksUntilStopped_StopRunsTheFinallyBlock_AwaitersSeeCancellation()
     {
         var led = new Led();
         EventLoop.Run(async () =>
         {
             var loop = EventLoop.Current!;
+            #region guide: readme blink
+            IEnumerator Blink(Led led)
+            {
+                try { while (true) { led.Toggle(); yield return Wait.Seconds(0.5); } }
+                finally { led.Off(); }
+            }
+
             Coroutine blink = loop.Start(Blink(led), name: "blink");
-            await EventLoop.Sleep(TimeSpan.FromSeconds(1.25)); // toggled at 0, 0.5 and 1 s: on
-            Assert.True(led.IsOn);
+            await EventLoop.Sleep(TimeSpan.FromSeconds(1.25));   // meanwhile it blinks: on at 0 s, off at 0.5 s, on at 1 s
             blink.Stop();   // led.Off() has run when Stop returns; anyone awaiting blink sees cancellation
+            #endregion
+
+            // Checked before anything else can run: the finally block ran inside Stop, not at a later iteration.
+            Assert.Equal(["on", "off", "on", "Off()"], led.Log);
             Assert.False(led.IsOn);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await blink);
         }, TestLoops.Virtual());
 
-        Assert.Equal(3, led.Toggles);
+        // Stopped for good: no toggle after Stop, though the loop ran on to shut down.
+        Assert.Equal(["on", "off", "on", "Off()"], led.Log);
+    }
+
+    [Fact]
+    public void Readme_ContainsEveryExampleVerbatim()
+    {
+        GuideText.AssertGuideContainsRegions("README.md", "tests/CoopRuntime.Tests/Docs/ReadmeExampleTests.cs", 2);
+        GuideText.AssertGuideHasCSharpBlocks("README.md", 2);
     }
 }

@@ -4,7 +4,8 @@ using CoopRuntime.Tests.Support;
 namespace CoopRuntime.Tests.Signals;
 
 /// <summary>Signals sent to this test process. SIGUSR1 would end the process without a handler, so every test
-/// sends it only while its own handler is registered (tests in one class do not run in parallel).</summary>
+/// sends it only while its own handler is registered (and only one class that sends it runs at a time).</summary>
+[Collection(SignalsToThisProcess.Name)]
 public class SignalHandlerTests
 {
     private static readonly PosixSignal SigUsr1 = (PosixSignal)TestWorkerApp.SIGUSR1;
