@@ -81,7 +81,11 @@ public class ProcessesSignalsThreadsGuideTests
             using var reload = loop.AddSignalHandler(PosixSignal.SIGHUP, () => ReloadConfig());   // runs on the loop thread
             #endregion
 
-            TestWorkerApp.Kill(Environment.ProcessId, 1); // SIGHUP
+            Assert.False(
+                TestWorkerApp.IgnoresSignal(Environment.ProcessId, TestWorkerApp.SIGHUP),
+                "This test process ignores SIGHUP (it was started under nohup, and children inherit that), so no handler " +
+                "for it can run. Run the tests without nohup.");
+            TestWorkerApp.Kill(Environment.ProcessId, TestWorkerApp.SIGHUP);
             await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
         });
 

@@ -66,12 +66,6 @@ public class CtrlCTests
         Assert.IsNotType<KeyboardInterruptException>(error);
     }
 
-    private static bool IgnoresSigint(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (TestWorkerApp.SIGINT - 1))) != 0;
-    }
-
     private static async Task<(int ExitCode, List<string> Lines)> RunAndInterruptAsync(string mode, int interrupts)
     {
         var info = TestWorkerApp.StartInfo(mode);
@@ -89,7 +83,7 @@ public class CtrlCTests
                 if (line == "ready")
                 {
                     Assert.False(
-                        IgnoresSigint(child.Id),
+                        TestWorkerApp.IgnoresSignal(child.Id, TestWorkerApp.SIGINT),
                         "The child ignores SIGINT because this test process does (it was started in the background by a shell " +
                         "without job control, which sets SIGINT to SIG_IGN, and children inherit that). Run the tests in the " +
                         "foreground or with 'set -m'.");

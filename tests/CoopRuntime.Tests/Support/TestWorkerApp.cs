@@ -7,6 +7,7 @@ namespace CoopRuntime.Tests.Support;
 /// <summary>Starts tests/CoopRuntime.TestWorker (built by this project's ProjectReference) and sends it signals.</summary>
 internal static class TestWorkerApp
 {
+    public const int SIGHUP = 1;
     public const int SIGINT = 2;
     public const int SIGUSR1 = 10; // Linux numbering (x86-64 and ARM)
 
@@ -37,6 +38,17 @@ internal static class TestWorkerApp
         }
 
         return info;
+    }
+
+    /// <summary>
+    /// Whether process <paramref name="pid"/> ignores <paramref name="signal"/> (SIG_IGN, from /proc): a process started
+    /// under <c>nohup</c> ignores SIGHUP, one started in the background by a shell without job control ignores SIGINT,
+    /// and children inherit both; .NET leaves an inherited SIG_IGN in place, so handlers for it never run.
+    /// </summary>
+    public static bool IgnoresSignal(int pid, int signal)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (signal - 1))) != 0;
     }
 
     /// <summary>Sends a signal with kill(2).</summary>
