@@ -3,15 +3,18 @@ using System.Diagnostics;
 namespace CoopRuntime;
 
 /// <summary>
-/// The loop's pending timers: a binary min-heap ordered by (deadline, scheduling sequence), with lazy cancellation.
+/// The loop's pending timers: a 4-ary min-heap ordered by (deadline, scheduling sequence), with lazy cancellation.
 /// </summary>
 /// <remarks>
 /// <para>Why a heap with lazy deletion rather than a timer wheel: insert is O(log n) with a tiny constant, cancel
-/// is O(1) (bump the node's version and leave the entry behind), and it holds any deadline exactly, which a
+/// is O(1) (mark the node idle and leave the entry behind), and it holds any deadline exactly, which a
 /// wheel only does with extra levels. PriorityQueue.Remove is O(n) and is
 /// never used here. When stale entries outnumber live ones the heap is rebuilt in O(n), so a workload that
 /// cancels most of its timers (timeouts that never fire) cannot grow the heap without bound.</para>
 /// <para>The sequence number makes equal deadlines fire in the order they were scheduled.</para>
+/// <para>Four children per entry rather than two: a heap of 100,000 timers no longer fits in cache, and removing the
+/// top walks half as many levels (each level's four children are 96 contiguous bytes, about two cache lines), while
+/// an insert, which rarely climbs more than a level or two with random deadlines, is unchanged.</para>
 /// <para>Only the loop thread touches a <see cref="TimerQueue"/>.</para>
 /// </remarks>
 internal sealed class TimerQueue
@@ -149,7 +152,7 @@ internal sealed class TimerQueue
         Array.Clear(_heap, live, _count - live);
         _count = live;
         _stale = 0;
-        for (var i = (_count >> 1) - 1; i >= 0; i--)
+        for (var i = (_count - 2) >> 2; i >= 0; i--)
         {
             SiftDown(i);
         }
@@ -160,7 +163,7 @@ internal sealed class TimerQueue
         var entry = _heap[index];
         while (index > 0)
         {
-            var parent = (index - 1) >> 1;
+            var parent = (index - 1) >> 2;
             if (!entry.PrecedesStrictly(_heap[parent]))
             {
                 break;
@@ -176,23 +179,31 @@ internal sealed class TimerQueue
     private void SiftDown(int index)
     {
         var entry = _heap[index];
-        var half = _count >> 1;
-        while (index < half)
+        while (true)
         {
-            var child = (index << 1) + 1;
-            var right = child + 1;
-            if (right < _count && _heap[right].PrecedesStrictly(_heap[child]))
-            {
-                child = right;
-            }
-
-            if (!_heap[child].PrecedesStrictly(entry))
+            var first = (index << 2) + 1;
+            if (first >= _count)
             {
                 break;
             }
 
-            _heap[index] = _heap[child];
-            index = child;
+            var best = first;
+            var end = Math.Min(first + 4, _count);
+            for (var child = first + 1; child < end; child++)
+            {
+                if (_heap[child].PrecedesStrictly(_heap[best]))
+                {
+                    best = child;
+                }
+            }
+
+            if (!_heap[best].PrecedesStrictly(entry))
+            {
+                break;
+            }
+
+            _heap[index] = _heap[best];
+            index = best;
         }
 
         _heap[index] = entry;
@@ -211,7 +222,7 @@ internal sealed class TimerQueue
 
             if (i > 0)
             {
-                Debug.Assert(!_heap[i].PrecedesStrictly(_heap[(i - 1) >> 1]), "Every heap entry must not precede its parent.");
+                Debug.Assert(!_heap[i].PrecedesStrictly(_heap[(i - 1) >> 2]), "Every heap entry must not precede its parent.");
             }
         }
 
