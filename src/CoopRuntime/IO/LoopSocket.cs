@@ -62,6 +62,22 @@ internal abstract class LoopSocket : IDisposable
 
     public abstract void Dispose();
 
+    /// <summary>
+    /// Closes the socket from any thread: at once on the loop thread, otherwise posted to the loop (only the loop thread
+    /// touches the driver). A closed loop closed its sockets already, so then there is nothing to post.
+    /// </summary>
+    public void DisposeFromAnyThread()
+    {
+        if (Loop.IsOnLoopThread)
+        {
+            Dispose();
+        }
+        else
+        {
+            Loop.TryScheduleFromAnyThread(WorkItem.From(static (LoopSocket socket) => socket.Dispose(), this));
+        }
+    }
+
     protected static InvalidOperationException ConcurrentOperation(string side) =>
         new($"Another {side} is already pending on this socket. A socket allows one pending {side} at a time: await the " +
             $"first before starting the next, or use a queue to serialize them.");

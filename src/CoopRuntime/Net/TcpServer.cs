@@ -217,14 +217,7 @@ public sealed class TcpServer : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
-        if (_listener.Loop.IsOnLoopThread)
-        {
-            _listener.Dispose();
-        }
-        else
-        {
-            _listener.Loop.TryScheduleFromAnyThread(WorkItem.From(static (LoopSocket socket) => socket.Dispose(), _listener));
-        }
+        _listener.DisposeFromAnyThread();
 
         if (_listener.AddressFamily == AddressFamily.Unix && LocalEndPoint is UnixDomainSocketEndPoint unix)
         {

@@ -222,14 +222,7 @@ public sealed class TcpStream : Stream
         if (disposing)
         {
             // Closing is allowed from any thread: off the loop it is posted there (a closed loop closed it already).
-            if (_socket.Loop.IsOnLoopThread)
-            {
-                _socket.Dispose();
-            }
-            else
-            {
-                _socket.Loop.TryScheduleFromAnyThread(WorkItem.From(static (LoopSocket socket) => socket.Dispose(), _socket));
-            }
+            _socket.DisposeFromAnyThread();
         }
 
         base.Dispose(disposing);

@@ -128,17 +128,7 @@ public sealed class UdpSocket : IDisposable
     }
 
     /// <summary>Closes the socket; pending operations complete with <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose()
-    {
-        if (_socket.Loop.IsOnLoopThread)
-        {
-            _socket.Dispose();
-        }
-        else
-        {
-            _socket.Loop.TryScheduleFromAnyThread(WorkItem.From(static (LoopSocket socket) => socket.Dispose(), _socket));
-        }
-    }
+    public void Dispose() => _socket.DisposeFromAnyThread();
 
     private void VerifyThread(string member) => _socket.Loop.VerifyThread(nameof(UdpSocket), member);
 }

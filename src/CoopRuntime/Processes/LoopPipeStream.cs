@@ -84,13 +84,13 @@ internal sealed class LoopPipeStream : Stream
     {
         if (disposing)
         {
-            if (_pipe.Loop.IsOnLoopThread || _pipe.Loop.IsClosed)
+            if (_pipe.Loop.IsClosed)
             {
                 _pipe.Dispose();
             }
             else
             {
-                _pipe.Loop.TryScheduleFromAnyThread(WorkItem.From(static (LoopSocket pipe) => pipe.Dispose(), _pipe));
+                _pipe.DisposeFromAnyThread();
             }
         }
 
