@@ -432,12 +432,7 @@ public class Coroutine
 
     private void Suspend(WaitKind kind, object? target, long value)
     {
-        _state = CoroutineState.Waiting;
-        if (_loop.IsDebug)
-        {
-            // Only debug mode records when a wait began (a clock read per wait, and a field every coroutine would carry).
-            Cold.WaitSince = _loop.Now;
-        }
+        EnterWait();
         _waitKind = kind;
         _waitTarget = target;
         _waitValue = value;
@@ -446,13 +441,18 @@ public class Coroutine
     /// <summary>Suspends until the next iteration. The wait fields must be clear (<see cref="ClearWait"/>), as they are during a step.</summary>
     private void SuspendUntilNextIteration()
     {
+        EnterWait();
+        _loop.ScheduleLocal(ResumeItem);
+    }
+
+    private void EnterWait()
+    {
         _state = CoroutineState.Waiting;
         if (_loop.IsDebug)
         {
+            // Only debug mode records when a wait began (a clock read per wait, and a field every coroutine would carry).
             Cold.WaitSince = _loop.Now;
         }
-
-        _loop.ScheduleLocal(ResumeItem);
     }
 
     private void ClearWait()

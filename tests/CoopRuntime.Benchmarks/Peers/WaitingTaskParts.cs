@@ -101,27 +101,6 @@ internal static class WaitingTaskParts
         }
     });
 
-    /// <summary><c>loop.Spawn(ct => gate.Task)</c>, parked: the spawned task, its completion hook (WorkCompletionSignal) and the gate slot.</summary>
-    public static void SpawnWaiting(int count, Probe probe) => EventLoop.Run(async () =>
-    {
-        var loop = EventLoop.Current!;
-        for (var round = 0; round < 2; round++)
-        {
-            var gate = new TaskCompletionSource();
-            Func<CancellationToken, Task> body = _ => gate.Task;
-            probe.Mark(MarkNames.Start(round));
-            for (var i = 0; i < count; i++)
-            {
-                _ = loop.Spawn(body);
-            }
-
-            await EventLoop.Yield();
-            probe.Mark(MarkNames.Parked(round));
-            gate.SetResult();
-            Checks.Equal(0, loop.LiveTaskCount, "spawned tasks finished inline when the gate opened");
-        }
-    });
-
     private static void TwoRounds(Probe probe, Action<TaskCompletionSource> register)
     {
         for (var round = 0; round < 2; round++)

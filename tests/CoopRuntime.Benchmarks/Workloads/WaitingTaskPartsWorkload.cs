@@ -32,7 +32,7 @@ internal sealed class WaitingTaskPartsWorkload(WorkloadSizes sizes) : Workload
     [
         new("Gate continuation-list slot (one cached delegate, registered again and again)", p => WaitingTaskParts.ContinuationSlot(sizes.WaitingTasks, p), IsBaseline: true),
         new("Spawn(ct => Task.CompletedTask): the spawned task's own object", p => WaitingTaskParts.SpawnCompleted(sizes.WaitingTasks, p)),
-        new("Spawn(ct => gate.Task), parked: the spawned task + its hook (WorkCompletionSignal) + the gate slot", p => WaitingTaskParts.SpawnWaiting(sizes.WaitingTasks, p)),
+        new("Spawn(ct => gate.Task), parked: the spawned task + its hook (WorkCompletionSignal) + the gate slot", p => CoopRuntimePeer.WaitingTasks(sizes.WaitingTasks, asyncBody: false, bursts: 2, p)),
         new("Completion hook before WorkCompletionSignal: ContinueWith(static, state, ExecuteSynchronously)", p => WaitingTaskParts.ContinueWithState(sizes.WaitingTasks, p)),
         new("Completion hook before dbb0089: bound delegate, ConfigureAwait(false) awaiter", p => WaitingTaskParts.BoundDelegate(sizes.WaitingTasks, p)),
         new("Loop-context awaiter wrapper (cached delegate, context captured)", p => WaitingTaskParts.LoopContextWrapper(sizes.WaitingTasks, p)),
