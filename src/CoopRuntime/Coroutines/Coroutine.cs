@@ -41,6 +41,10 @@ public class Coroutine
     private bool _stopRequested;
     private bool _observed;
 
+    // Set once a reference to this object has been handed to user code by loop.Coroutines. A detached coroutine is
+    // recycled only while nothing outside the library can hold it (see DetachedCoroutine); for the others it is unused.
+    private bool _escaped;
+
     // What the coroutine is suspended on, while _state == Waiting.
     private WaitKind _waitKind;
     private object? _waitTarget;
@@ -53,7 +57,8 @@ public class Coroutine
 
     // Diagnostics (task dumps, slow-callback and stall reports): the iterator it was started with. When it started and
     // when its current wait began are kept in debug mode only (in _cold), to keep starts and steps free of clock reads.
-    private readonly Type _routineType;
+    // Not readonly, nor is Name: a recycled detached coroutine takes a new routine and name (ResetForReuse).
+    private Type _routineType;
 
     internal Coroutine(EventLoop loop, IEnumerator routine, string? name, CancellationToken cancellationToken)
     {
@@ -69,7 +74,7 @@ public class Coroutine
     }
 
     /// <summary>The name given at start, or null.</summary>
-    public string? Name { get; }
+    public string? Name { get; private set; }
 
     /// <summary>True until the coroutine has finished: completed, failed or stopped.</summary>
     public bool IsRunning => _state != CoroutineState.Finished;
@@ -105,6 +110,12 @@ public class Coroutine
     };
 
     internal int LiveIndex { get; set; } = -1;
+
+    /// <summary>The loop this coroutine runs on.</summary>
+    internal EventLoop Loop => _loop;
+
+    /// <summary>Marks the coroutine as held by user code (see <see cref="EventLoop.Coroutines"/>): it is never recycled.</summary>
+    internal void MarkEscaped() => _escaped = true;
 
     private string State => _state switch
     {
@@ -144,6 +155,9 @@ public class Coroutine
 
     // ───────────────────────────── Stepping ─────────────────────────────
 
+    /// <summary>The work item that stops this coroutine when its token is cancelled. Built on the cancelling thread.</summary>
+    private protected virtual WorkItem StopItem => WorkItem.From(static c => c.Stop(), this);
+
     /// <summary>The work item that resumes this coroutine on a later iteration.</summary>
     internal unsafe WorkItem ResumeItem => WorkItem.FromStatic(&ResumeCallback, this, null);
 
@@ -159,8 +173,9 @@ public class Coroutine
 
         if (_cold is { CancellationToken.CanBeCanceled: true } cold)
         {
+            // Runs on the cancelling thread: queue the stop, never run it there.
             cold.Registration = cold.CancellationToken.UnsafeRegister(
-                static self => ((Coroutine)self!)._loop.TryScheduleFromAnyThread(WorkItem.From(static c => c.Stop(), (Coroutine)self!)),
+                static self => ((Coroutine)self!)._loop.TryScheduleFromAnyThread(((Coroutine)self!).StopItem),
                 this);
         }
 
@@ -280,6 +295,10 @@ public class Coroutine
         Task task => task,
         ValueTask valueTask => valueTask,
         Coroutine coroutine => coroutine,
+        CoroutineHandle => throw new InvalidOperationException(
+            $"Coroutine {Describe()} yielded a CoroutineHandle. A detached coroutine (EventLoop.StartDetached) cannot be " +
+            "waited on: start it with EventLoop.Start and yield the Coroutine it returns, or wait with " +
+            "Wait.While(() => handle.IsRunning)."),
         var other => throw new InvalidOperationException(
             $"Coroutine {Describe()} yielded a {other.GetType()}, which it cannot wait on. A coroutine may yield null " +
             "(next iteration), a Wait (Wait.Seconds, Wait.For, Wait.Until, Wait.While, Wait.Frames, Wait.NextFrame, " +
@@ -539,6 +558,9 @@ public class Coroutine
 
     private void Finish(FinishKind kind, Exception? failure)
     {
+        // Ended by its own step (it returned, threw, or stopped itself), as opposed to from outside (Stop while it
+        // waits, a failed wait, shutdown): then nothing in the loop still refers to it (see OnFinishedInOwnStep).
+        var inOwnStep = _state == CoroutineState.Stepping;
         _state = CoroutineState.Finishing;
         var errors = failure is null ? null : new List<Exception> { failure };
 
@@ -588,6 +610,41 @@ public class Coroutine
         {
             _loop.ScheduleLocal(WorkItem.From(static self => self.ReportIfStillUnobserved(), this));
         }
+        else if (Error is null && inOwnStep && !_escaped)
+        {
+            OnFinishedInOwnStep();
+        }
+    }
+
+    /// <summary>
+    /// Called last in <see cref="Finish"/> when the coroutine ended in its own step without a failure, and no user code
+    /// was given this object by <see cref="EventLoop.Coroutines"/>. Nothing in the loop refers to it any more then: the
+    /// wake-up that started the step was consumed, it is in no waiter list, its timer is not armed, and its token
+    /// registration is disposed. A detached coroutine returns to the loop's pool here.
+    /// </summary>
+    private protected virtual void OnFinishedInOwnStep()
+    {
+    }
+
+    /// <summary>
+    /// Makes a finished coroutine ready to run <paramref name="routine"/> (a detached coroutine leaving the pool). Keeps
+    /// the nesting buffer and the timer of the side object, so a recycled coroutine that nests or sleeps again
+    /// allocates nothing for them.
+    /// </summary>
+    private protected void ResetForReuse(IEnumerator routine, string? name, CancellationToken cancellationToken)
+    {
+        Debug.Assert(_state == CoroutineState.Finished && _depth == 0 && !_escaped, "Only a finished, unshared coroutine is reused.");
+        SetCurrent(routine);
+        _routineType = routine.GetType();
+        Name = name;
+        _stopRequested = false;
+        _observed = false;
+        _cold?.ResetKeepingBuffers();
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            Cold.CancellationToken = cancellationToken;
+        }
     }
 
     /// <summary>Completes <see cref="Completion"/>, if anyone asked for it, on the next iteration.</summary>
@@ -633,7 +690,7 @@ public class Coroutine
         if (!_observed)
         {
             _observed = true;
-            _loop.ReportUnobservedFault(DescribeForDiagnostics(), Error!);
+            _loop.ReportUnobservedFault(DescribeForDiagnostics(), Error!, UnobservedFaultAdvice);
         }
     }
 
@@ -738,13 +795,19 @@ public class Coroutine
 
     internal string Describe() => Name is null ? "(unnamed)" : $"'{Name}'";
 
+    /// <summary>"coroutine" or "detached coroutine", first word of <see cref="DescribeForDiagnostics"/>.</summary>
+    private protected virtual string KindForDiagnostics => "coroutine";
+
+    /// <summary>What to do about a failure nobody observed, in the report; null for the loop's general advice.</summary>
+    private protected virtual string? UnobservedFaultAdvice => null;
+
     /// <summary>"coroutine 'name' (N.T.Blink)", and the nested iterator it is in when that differs. Any thread (diagnostics).</summary>
     internal string DescribeForDiagnostics()
     {
         var outer = CallbackNames.StateMachineName(_routineType);
         var current = _current;
         var inner = current is EmptyRoutine || current.GetType() == _routineType ? null : CallbackNames.StateMachineName(current.GetType());
-        return $"coroutine {Describe()} ({outer}{(inner is null ? string.Empty : ", in " + inner)})";
+        return $"{KindForDiagnostics} {Describe()} ({outer}{(inner is null ? string.Empty : ", in " + inner)})";
     }
 
     /// <summary>A snapshot for <see cref="EventLoop.GetTaskInfos"/>. Loop thread only.</summary>
@@ -810,6 +873,20 @@ public class Coroutine
         public CancellationTokenRegistration Registration;
         public TimeSpan? WaitSince;
         public TimeSpan? StartedAt;
+
+        /// <summary>Clears the outcome, token and timestamps of a finished run; keeps the nesting buffer and the timer.</summary>
+        public void ResetKeepingBuffers()
+        {
+            Error = null;
+            Canceled = false;
+            Returned = null;
+            CompletionSource = null;
+            Dependents = null;
+            CancellationToken = default;
+            Registration = default;
+            WaitSince = null;
+            StartedAt = null;
+        }
     }
 
     /// <summary>Stands in for the iterator stack after a coroutine finished, so nothing keeps user iterators alive.</summary>

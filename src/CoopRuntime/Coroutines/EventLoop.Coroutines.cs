@@ -16,6 +16,10 @@ public sealed partial class EventLoop
 
     private bool _stoppingCoroutines;
 
+    // Detached coroutines that ended in their own step, kept for reuse by StartDetached; at most _maxPooledCoroutines.
+    private readonly Stack<DetachedCoroutine> _detachedPool = new();
+    private readonly int _maxPooledCoroutines;
+
     /// <summary>
     /// Starts <paramref name="routine"/> as a coroutine; its first step runs on the loop's next iteration.
     /// </summary>
@@ -51,14 +55,70 @@ public sealed partial class EventLoop
         return TrackCoroutine(new Coroutine<T>(this, routine, name, cancellationToken));
     }
 
-    /// <summary>A snapshot of the coroutines that have not finished, for diagnostics (see <see cref="Coroutine.WaitingOn"/>).</summary>
+    /// <summary>
+    /// Starts <paramref name="routine"/> as a detached coroutine: one that nobody awaits. Its first step runs on the
+    /// loop's next iteration, as with <see cref="Start(IEnumerator, string?, CancellationToken)"/>, and it may yield
+    /// everything a coroutine may; a failure goes to the loop's unhandled-exception handler.
+    /// </summary>
+    /// <remarks>
+    /// The cheap way to start many short coroutines (effects, bullets, per-message handlers): when a detached coroutine
+    /// ends in its own step (it returned, threw nothing, or stopped itself), the loop keeps it for the next
+    /// <see cref="StartDetached"/> (up to <see cref="EventLoopOptions.MaxPooledCoroutines"/>), so in steady state a start
+    /// allocates nothing but the iterator. The <see cref="CoroutineHandle"/> it returns is a struct that tells whether
+    /// the coroutine still runs and stops it; it cannot be awaited. See docs/guides/coroutines.md.
+    /// </remarks>
+    /// <param name="routine">An iterator method's result, typically <c>IEnumerator</c> or <c>IEnumerator&lt;Wait&gt;</c>.</param>
+    /// <param name="name">A name for diagnostics and error messages.</param>
+    /// <param name="cancellationToken">Stops the coroutine when cancelled.</param>
+    /// <returns>A handle to the coroutine.</returns>
+    /// <exception cref="WrongThreadException">Called off the loop thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public CoroutineHandle StartDetached(IEnumerator routine, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(routine);
+        VerifyThreadAndOpen(nameof(StartDetached));
+        if (_detachedPool.TryPop(out var coroutine))
+        {
+            coroutine.Reuse(routine, name, cancellationToken);
+        }
+        else
+        {
+            coroutine = new DetachedCoroutine(this, routine, name, cancellationToken);
+        }
+
+        return new CoroutineHandle(TrackCoroutine(coroutine));
+    }
+
+    /// <summary>
+    /// A snapshot of the coroutines that have not finished, detached ones included, for diagnostics (see
+    /// <see cref="Coroutine.WaitingOn"/>).
+    /// </summary>
     /// <exception cref="WrongThreadException">Called off the loop thread.</exception>
     public IReadOnlyList<Coroutine> Coroutines
     {
         get
         {
             VerifyThread(nameof(Coroutines));
-            return _liveCoroutines.ToArray();
+            var live = _liveCoroutines.ToArray();
+            foreach (var coroutine in live)
+            {
+                // User code now holds these objects: a detached one among them must never be reused for another run.
+                coroutine.MarkEscaped();
+            }
+
+            return live;
+        }
+    }
+
+    /// <summary>How many finished detached coroutines wait in the pool for reuse. Loop thread only.</summary>
+    internal int PooledCoroutineCount => _detachedPool.Count;
+
+    /// <summary>Keeps a detached coroutine that ended in its own step for the next <see cref="StartDetached"/>.</summary>
+    internal void ReturnToPool(DetachedCoroutine coroutine)
+    {
+        if (_detachedPool.Count < _maxPooledCoroutines)
+        {
+            _detachedPool.Push(coroutine);
         }
     }
 

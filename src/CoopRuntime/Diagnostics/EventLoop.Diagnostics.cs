@@ -207,7 +207,7 @@ public sealed partial class EventLoop
     // ───────────────────────────── Reports from other layers ─────────────────────────────
 
     /// <summary>Reports a spawned task's or coroutine's fault that nothing awaited, by name, then handles it as unhandled.</summary>
-    internal void ReportUnobservedFault(string what, Exception exception)
+    internal void ReportUnobservedFault(string what, Exception exception, string? advice = null)
     {
         if (!_sinks.IsEmpty)
         {
@@ -215,7 +215,7 @@ public sealed partial class EventLoop
                 LogLevel.Error,
                 LoopDiagnosticKind.UnobservedFault,
                 $"Loop '{_name}': {what} failed and nothing awaited it: {exception.GetType().Name}: {exception.Message} " +
-                "Await its handle, read its Completion, or start it in a TaskGroup to handle the failure where it belongs.",
+                (advice ?? "Await its handle, read its Completion, or start it in a TaskGroup to handle the failure where it belongs."),
                 what,
                 TimeSpan.Zero,
                 exception);

@@ -72,7 +72,8 @@ public sealed partial class EventLoop : IDisposable
 
     /// <summary>Creates a loop. It does nothing until one of the run methods is called.</summary>
     /// <param name="options">Clock, error handling and shutdown settings; null for the defaults.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="EventLoopOptions.ShutdownTimeout"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="EventLoopOptions.ShutdownTimeout"/> or
+    /// <see cref="EventLoopOptions.MaxPooledCoroutines"/> is negative.</exception>
     /// <exception cref="ArgumentException">The <see cref="VirtualClock"/> in <paramref name="options"/> already drives another loop.</exception>
     public EventLoop(EventLoopOptions? options = null)
     {
@@ -83,6 +84,14 @@ public sealed partial class EventLoop : IDisposable
                 nameof(options),
                 options.ShutdownTimeout,
                 "EventLoopOptions.ShutdownTimeout must be zero or positive.");
+        }
+
+        if (options.MaxPooledCoroutines < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                options.MaxPooledCoroutines,
+                "EventLoopOptions.MaxPooledCoroutines must be zero (no pooling) or positive.");
         }
 
         if (options.PollInterval <= TimeSpan.Zero)
@@ -105,6 +114,7 @@ public sealed partial class EventLoop : IDisposable
         _virtualClock?.Attach(this);
         _unhandledExceptionHandler = options.UnhandledException;
         _shutdownTimeout = options.ShutdownTimeout;
+        _maxPooledCoroutines = options.MaxPooledCoroutines;
         _ownerThreadId = Environment.CurrentManagedThreadId;
         InitializeDiagnostics(options);
         _synchronizationContext = new LoopSynchronizationContext(this);
@@ -912,6 +922,7 @@ public sealed partial class EventLoop : IDisposable
 
             ExitRun(previousContext, Closed);
             _driver.Dispose();
+            _detachedPool.Clear(); // a closed loop starts no more coroutines
             _virtualClock?.Detach(this);
             ShutdownDiagnostics();
         }

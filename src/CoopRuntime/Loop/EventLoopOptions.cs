@@ -41,6 +41,15 @@ public sealed class EventLoopOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
+    /// How many finished detached coroutines (<see cref="EventLoop.StartDetached"/>) the loop keeps for reuse, so that
+    /// starting one allocates nothing but its iterator. Unbounded by default (<see cref="int.MaxValue"/>): the pool
+    /// grows to the largest number of detached coroutines that ran at once, about 100 bytes each (more for those that
+    /// nested or slept: each keeps its nesting buffer and timer), and goes with the loop. Set a bound to cap what a
+    /// burst leaves behind; 0 turns pooling off. Must not be negative.
+    /// </summary>
+    public int MaxPooledCoroutines { get; init; } = int.MaxValue;
+
+    /// <summary>
     /// Which I/O driver the loop waits on. <see cref="IoDriverKind.Automatic"/> (the default) picks
     /// <see cref="IoDriverKind.Epoll"/> on Linux and <see cref="IoDriverKind.Portable"/> elsewhere; both run the same
     /// networking API. Asking for <see cref="IoDriverKind.Epoll"/> where it is not available throws

@@ -154,4 +154,63 @@ public class CoroutineAllocationTests
             waited = loop.Now - startTime;
         }
     }
+
+    [Fact]
+    public void StartDetached_StartAndFinishInSteadyState_AllocateNothingButTheIterator()
+    {
+        // Hand-written routines that can be started again and again stand in for iterator objects, so the window sees
+        // only what the loop allocates: the pooled coroutine, the live list, the ready queue. Each one steps once and ends.
+        var meter = new Meter();
+        var routines = Enumerable.Range(0, Measured).Select(_ => new EndsAtOnce()).ToArray();
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var loop = EventLoop.Current!;
+            await loop.Start(StartsBatches(loop));
+        });
+
+        meter.AssertAWindowAllocatedNothing();
+        Assert.All(routines, routine => Assert.True(routine.Runs > 1));
+
+        IEnumerator StartsBatches(EventLoop loop)
+        {
+            StartAll(loop); // warm-up: fills the pool, grows the ready queue and the live list
+            yield return null;
+
+            while (!meter.Done)
+            {
+                meter.Open();
+                meter.Steps += StartAll(loop);
+                yield return null; // queued after the batch: they have all run and ended when this resumes
+                meter.Close();
+            }
+        }
+
+        int StartAll(EventLoop loop)
+        {
+            foreach (var routine in routines)
+            {
+                loop.StartDetached(routine);
+            }
+
+            return routines.Length;
+        }
+    }
+
+    private sealed class EndsAtOnce : IEnumerator
+    {
+        public int Runs;
+
+        public object? Current => null;
+
+        public bool MoveNext()
+        {
+            Runs++;
+            return false;
+        }
+
+        public void Reset()
+        {
+        }
+    }
 }
