@@ -143,8 +143,8 @@ public class CoroutineGuideExamplesTests
     [Fact]
     public void Guide_EveryCodeBlockIsARegionOfTheseTests()
     {
-        GuideText.AssertGuideContainsRegions("docs/guides/coroutines.md", "tests/CoopRuntime.Tests/Coroutines/CoroutineGuideExamplesTests.cs", 14);
-        GuideText.AssertGuideHasCSharpBlocks("docs/guides/coroutines.md", 14);
+        GuideText.AssertGuideContainsRegions("docs/guides/coroutines.md", "tests/CoopRuntime.Tests/Coroutines/CoroutineGuideExamplesTests.cs", 15);
+        GuideText.AssertGuideHasCSharpBlocks("docs/guides/coroutines.md", 15);
     }
 
     // ───────────────────────────── Each block runs and does what the guide says ─────────────────────────────
@@ -419,6 +419,50 @@ public class CoroutineGuideExamplesTests
 
         Assert.Equal(10, typed.Beats); // at 0, 0.1, ... 0.9 s
         Assert.Equal(10, boxed.Beats);
+    }
+
+    [Fact]
+    public void Detached_ABurstOfSparksEachHidesAfterAFifthOfASecond_AndTheFuseStopsRunningItsFinallyBlock()
+    {
+        var sparks = Enumerable.Range(0, 1000).Select(_ => new Sprite()).ToArray();
+        var led = new Led();
+        var pooledAfterBurst = 0;
+        var hiddenAt = TimeSpan.Zero;
+
+        TestLoops.RunVirtual(async () =>
+        {
+            var loop = EventLoop.Current!;
+
+            #region guide: detached
+            IEnumerator Spark(Sprite spark)
+            {
+                yield return Wait.Seconds(0.2);
+                spark.Hide();
+            }
+
+            foreach (var spark in sparks)
+            {
+                loop.StartDetached(Spark(spark));       // no Coroutine object; finished ones are reused
+            }
+
+            CoroutineHandle fuse = loop.StartDetached(Blink(led), name: "fuse");
+            await EventLoop.Sleep(TimeSpan.FromSeconds(1));
+            if (fuse.IsRunning)
+            {
+                fuse.Stop();                            // its finally blocks run, as with Coroutine.Stop
+            }
+            #endregion
+
+            hiddenAt = loop.Now;
+            pooledAfterBurst = loop.PooledCoroutineCount;
+            Assert.False(fuse.IsRunning);
+        });
+
+        Assert.All(sparks, spark => Assert.True(spark.Hidden));
+        Assert.Equal(1000, pooledAfterBurst); // every spark ended in its own step; the stopped fuse is not reused
+        Assert.Equal(TimeSpan.FromSeconds(1), hiddenAt);
+        Assert.False(led.IsOn);
+        Assert.Equal(2, led.Toggles); // at 0 and 0.5 s
     }
 
     [Fact]
