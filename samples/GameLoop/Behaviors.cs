@@ -36,7 +36,10 @@ internal static class Behaviors
         }
     }
 
-    /// <summary>Every 12 frames, fires a bullet: a new coroutine, started by this one.</summary>
+    /// <summary>
+    /// Every 12 frames, fires a bullet: a new coroutine, started by this one. Nobody awaits a bullet, so it is started
+    /// detached: the loop reuses the coroutine of a bullet that reached the edge for the next one.
+    /// </summary>
     public static IEnumerator Turret(World world, Entity turret)
     {
         var loop = EventLoop.Current!;
@@ -46,7 +49,7 @@ internal static class Behaviors
             yield return Wait.Frames(12);
             turret.Glyph = '>';
             var bullet = world.Add(new Entity($"bullet {++fired}", '-', turret.Row, turret.Column + 1));
-            loop.Start(Bullet(world, bullet), name: bullet.Name);
+            loop.StartDetached(Bullet(world, bullet), name: bullet.Name);
             yield return Wait.NextFrame;
             turret.Glyph = ']';
         }
