@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 
 namespace CoopRuntime;
@@ -9,7 +10,10 @@ namespace CoopRuntime;
 /// <remarks>
 /// <para><see cref="Post"/> is thread-safe: on the loop thread it is a plain enqueue; from other threads it goes
 /// through the loop's inbox and wakes the loop. Posting to a closed loop throws <see cref="ObjectDisposedException"/>
-/// instead of dropping the callback.</para>
+/// instead of dropping the callback; its message names what was posted. When that is an <c>await</c> resuming after
+/// the loop closed (an async method that was neither awaited nor spawned), the runtime rethrows the exception on the
+/// thread pool and the process ends with that message: start such work with <see cref="EventLoop.Spawn(Func{CancellationToken, Task}, string?)"/>
+/// so that shutdown cancels it and waits for it.</para>
 /// <para><see cref="OperationStarted"/>/<see cref="OperationCompleted"/> count pending <c>async void</c> methods;
 /// shutdown waits for them. An exception that escapes an <c>async void</c> method is posted here by the compiler's
 /// builder and reaches the loop's unhandled-exception handler.</para>
@@ -43,7 +47,10 @@ public sealed class LoopSynchronizationContext : SynchronizationContext
     public override void Post(SendOrPostCallback d, object? state)
     {
         ArgumentNullException.ThrowIfNull(d);
-        _loop.ScheduleFromAnyThread(WorkItem.From(d, state));
+        if (!_loop.TryScheduleFromAnyThread(WorkItem.From(d, state)))
+        {
+            ThrowPostedAfterClose(d, state);
+        }
     }
 
     /// <summary>
@@ -111,6 +118,20 @@ public sealed class LoopSynchronizationContext : SynchronizationContext
 
     /// <summary>Counts an <c>async void</c> method as finished. Thread-safe.</summary>
     public override void OperationCompleted() => Interlocked.Decrement(ref _outstandingOperations);
+
+    /// <remarks>
+    /// Most posts come from await machinery, not from user code: then nothing catches this exception, the runtime
+    /// rethrows it on the thread pool, and the process ends with this message. So it names what was posted (the async
+    /// method, when it is an await continuation) and the usual cause.
+    /// </remarks>
+    [DoesNotReturn]
+    private void ThrowPostedAfterClose(SendOrPostCallback callback, object? state) =>
+        throw new ObjectDisposedException(
+            nameof(EventLoop),
+            $"A callback ({CallbackNames.Describe(callback, state)}) was posted to loop '{_loop.Name}' after the loop closed, so it can " +
+            "never run. When this is an await resuming (AwaitTaskContinuation in the stack), an async method the loop " +
+            "started was neither awaited nor spawned and outlived the loop: start such work with loop.Spawn (shutdown " +
+            "cancels it and waits for it) or await it before main returns.");
 
     private sealed class SendRequest(SendOrPostCallback callback, object? state)
     {

@@ -358,6 +358,30 @@ public class LoopSynchronizationContextTests
         Assert.False(ran);
     }
 
+    [Fact]
+    public void Post_AfterTheLoopClosed_NamesWhatWasPostedAndTheUsualCause()
+    {
+        // An await continuation posted after close cannot be tested end to end here: nothing catches the exception,
+        // the runtime rethrows it on the thread pool and the process ends. What it ends with is this message.
+        EventLoop? loop = null;
+        EventLoop.Run(() =>
+        {
+            loop = EventLoop.Current;
+            return Task.CompletedTask;
+        }, new EventLoopOptions { Name = "closed-loop" });
+
+        var error = Assert.Throws<ObjectDisposedException>(() => loop!.SynchronizationContext.Post(ResumeSomething, null));
+
+        Assert.Contains(nameof(ResumeSomething), error.Message);
+        Assert.Contains("'closed-loop' after the loop closed", error.Message);
+        Assert.Contains("neither awaited nor spawned", error.Message);
+        Assert.Contains("loop.Spawn", error.Message);
+
+        static void ResumeSomething(object? state)
+        {
+        }
+    }
+
     // ───────────── identity ─────────────
 
     [Fact]
