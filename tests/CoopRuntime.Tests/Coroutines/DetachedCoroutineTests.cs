@@ -331,6 +331,34 @@ public class DetachedCoroutineTests
     }
 
     [Fact]
+    public void ReusedCoroutine_InDebugMode_ReportsItsOwnAgeAndName_NotThePreviousRuns()
+    {
+        TaskInfo? info = null;
+        EventLoop.Run(async () =>
+        {
+            var loop = EventLoop.Current!;
+            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            loop.StartDetached(SleepThenSignal(5, ended), name: "first");
+            await ended.Task;
+            Assert.Equal(1, loop.PooledCoroutineCount);
+
+            loop.StartDetached(SleepThenSignal(10, new TaskCompletionSource()), name: "second");
+            await EventLoop.Sleep(TimeSpan.FromSeconds(1));
+            info = Assert.Single(loop.GetTaskInfos(), i => i.Kind == TaskKind.Coroutine);
+            loop.Coroutines.Single().Stop();
+        }, new EventLoopOptions { Clock = new VirtualClock(), Debug = true, StallWatchdog = false });
+
+        Assert.Equal("second", info!.Name);
+        Assert.Equal(TimeSpan.FromSeconds(1), info.Age);
+
+        static IEnumerator SleepThenSignal(double seconds, TaskCompletionSource ended)
+        {
+            yield return Wait.Seconds(seconds);
+            ended.SetResult();
+        }
+    }
+
+    [Fact]
     public void MaxPooledCoroutines_BoundsThePool_AndZeroTurnsPoolingOff()
     {
         foreach (var (bound, expected) in new[] { (0, 0), (2, 2), (int.MaxValue, 5) })
