@@ -627,9 +627,15 @@ public class Coroutine
     }
 
     /// <summary>
-    /// Makes a finished coroutine ready to run <paramref name="routine"/> (a detached coroutine leaving the pool). Keeps
-    /// the nesting buffer and the timer of the side object, so a recycled coroutine that nests or sleeps again
-    /// allocates nothing for them.
+    /// Drops what the run that just ended leaves in the side object (a <see cref="Wait.Return{T}"/> value, its token,
+    /// debug timestamps), so that a pooled coroutine keeps nothing of the user's alive. Keeps the nesting buffer and
+    /// the timer, so a recycled coroutine that nests or sleeps again allocates nothing for them.
+    /// </summary>
+    private protected void ForgetFinishedRun() => _cold?.ResetKeepingBuffers();
+
+    /// <summary>
+    /// Makes a finished coroutine ready to run <paramref name="routine"/> (a detached coroutine leaving the pool, its
+    /// side object already cleared by <see cref="ForgetFinishedRun"/>).
     /// </summary>
     private protected void ResetForReuse(IEnumerator routine, string? name, CancellationToken cancellationToken)
     {
@@ -639,8 +645,6 @@ public class Coroutine
         Name = name;
         _stopRequested = false;
         _observed = false;
-        _cold?.ResetKeepingBuffers();
-
         if (cancellationToken.CanBeCanceled)
         {
             Cold.CancellationToken = cancellationToken;

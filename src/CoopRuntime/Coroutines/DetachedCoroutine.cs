@@ -34,6 +34,7 @@ internal sealed class DetachedCoroutine : Coroutine
     private protected override void OnFinishedInOwnStep()
     {
         Generation = unchecked(Generation + 1);
+        ForgetFinishedRun();
         Loop.ReturnToPool(this);
     }
 

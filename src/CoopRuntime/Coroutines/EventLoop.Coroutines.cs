@@ -62,7 +62,7 @@ public sealed partial class EventLoop
     /// </summary>
     /// <remarks>
     /// The cheap way to start many short coroutines (effects, bullets, per-message handlers): when a detached coroutine
-    /// ends in its own step (it returned, threw nothing, or stopped itself), the loop keeps it for the next
+    /// ends in its own step without failing (it returned, or stopped itself), the loop keeps it for the next
     /// <see cref="StartDetached"/> (up to <see cref="EventLoopOptions.MaxPooledCoroutines"/>), so in steady state a start
     /// allocates nothing but the iterator. The <see cref="CoroutineHandle"/> it returns is a struct that tells whether
     /// the coroutine still runs and stops it; it cannot be awaited. See docs/guides/coroutines.md.

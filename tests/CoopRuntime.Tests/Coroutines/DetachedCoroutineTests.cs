@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 using CoopRuntime.Tests.Support;
 
 namespace CoopRuntime.Tests.Coroutines;
@@ -355,6 +356,40 @@ public class DetachedCoroutineTests
         {
             yield return Wait.Seconds(seconds);
             ended.SetResult();
+        }
+    }
+
+    [Fact]
+    public void APooledCoroutine_KeepsNothingOfItsLastRunAlive()
+    {
+        // Regression: the value of a Wait.Return stayed in the pooled coroutine's side object until its next run.
+        EventLoop.Run(async () =>
+        {
+            var loop = EventLoop.Current!;
+            var (returned, iterator) = StartOneThatReturnsAValue(loop);
+            await EventLoop.Yield();
+            Assert.Equal(1, loop.PooledCoroutineCount);
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+
+            Assert.False(returned.IsAlive, "the returned value is still reachable");
+            Assert.False(iterator.IsAlive, "the iterator is still reachable");
+        }, Options(new List<Exception>()));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // so that no local of the test keeps the objects alive
+    private static (WeakReference Returned, WeakReference Iterator) StartOneThatReturnsAValue(EventLoop loop)
+    {
+        var value = new byte[1024];
+        var iterator = ReturnsValue(value);
+        loop.StartDetached(iterator);
+        return (new WeakReference(value), new WeakReference(iterator));
+
+        static IEnumerator ReturnsValue(byte[] value)
+        {
+            yield return Wait.Return(value);
         }
     }
 
