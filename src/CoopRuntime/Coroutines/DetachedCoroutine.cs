@@ -21,9 +21,9 @@ internal sealed class DetachedCoroutine : Coroutine
     }
 
     /// <summary>
-    /// Counts the runs of this object (wrapping after 2^32). The loop thread bumps it when the coroutine returns to the
-    /// pool. The token callback reads it on the cancelling thread, always before that bump: <c>Finish</c> disposes the
-    /// registration first, which waits for a callback in flight.
+    /// Counts the runs of this object (wrapping after 2^32). The loop thread bumps it when the coroutine ends in its own
+    /// step, before offering it to the pool. The token callback reads it on the cancelling thread, always before that
+    /// bump: <c>Finish</c> disposes the registration first, which waits for a callback in flight.
     /// </summary>
     public int Generation { get; private set; }
 
