@@ -43,6 +43,15 @@ public class DetachedCoroutineTests
         yield break;
     }
 
+    /// <summary>Yields loop iterations until the handle's coroutine has ended (a detached coroutine cannot be awaited).</summary>
+    private static async Task UntilEnded(CoroutineHandle handle)
+    {
+        while (handle.IsRunning)
+        {
+            await EventLoop.Yield();
+        }
+    }
+
     [Fact]
     public void StartDetached_FirstStepRunsOnTheNextIteration_AndTheHandleRunsUntilTheRoutineEnds()
     {
@@ -56,10 +65,7 @@ public class DetachedCoroutineTests
             Assert.True(handle.IsRunning);
             Assert.Equal("a", handle.Name);
 
-            while (handle.IsRunning)
-            {
-                await EventLoop.Yield();
-            }
+            await UntilEnded(handle);
 
             Assert.Null(handle.Name);
         }, Options(errors));
@@ -157,10 +163,7 @@ public class DetachedCoroutineTests
             await EventLoop.Yield();
 
             cancellation.Cancel();
-            while (handle.IsRunning)
-            {
-                await EventLoop.Yield();
-            }
+            await UntilEnded(handle);
         }, Options(new List<Exception>()));
 
         Assert.Equal(new[] { "a finally" }, log);
@@ -263,10 +266,7 @@ public class DetachedCoroutineTests
             Assert.Equal(0, loop.PooledCoroutineCount);
 
             var next = loop.StartDetached(Steps(log, "b", 3));
-            while (next.IsRunning)
-            {
-                await EventLoop.Yield();
-            }
+            await UntilEnded(next);
         }, Options(new List<Exception>()));
 
         Assert.Equal(new[] { "a finally", "b 0", "b 1", "b 2" }, log);
@@ -407,10 +407,7 @@ public class DetachedCoroutineTests
                     last = loop.StartDetached(Empty());
                 }
 
-                while (last.IsRunning)
-                {
-                    await EventLoop.Yield();
-                }
+                await UntilEnded(last);
 
                 Assert.Equal(expected, loop.PooledCoroutineCount);
             }, Options(new List<Exception>(), bound));
